@@ -1,0 +1,129 @@
+"""Plain-data jobs that the planner produces and the renderer and publisher consume.
+
+Everything here is a frozen dataclass of resolved values: no spec objects, no defaults left to
+apply, no IO. Times are seconds (float) on the clip's own timeline unless a name says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from vidcamp.presets import Preset
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One cut from the source, [start, end) in source seconds."""
+
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class CaptionLine:
+    """An inline caption, in clip seconds (after the cut segments are joined)."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Captions:
+    """Either a subtitle file (timed on the SOURCE timeline) or inline lines (clip timeline)."""
+
+    style: str
+    file: Path | None = None
+    lines: tuple[CaptionLine, ...] = ()
+    encoding: str | None = None  # None: detect (UTF-8, then common legacy encodings)
+
+
+@dataclass(frozen=True)
+class Hook:
+    """Text shown over the first ``duration`` seconds of the clip."""
+
+    text: str
+    duration: float = 3.0
+
+
+@dataclass(frozen=True)
+class Watermark:
+    image: Path
+    corner: str = "top-right"  # top-left | top-right | bottom-left | bottom-right
+    scale: float = 0.15  # width as a fraction of the output width
+    opacity: float = 0.85
+    margin: float = 0.03  # fraction of the output width
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One output of a clip: the clip rendered for one target."""
+
+    target: str  # target name as written in the spec (often the preset name)
+    preset: Preset
+    reframe: str  # crop | pad | blur
+    focus: tuple[float, float]  # (x, y) in 0..1 of the source frame, for crop
+    pad_color: str  # ffmpeg colour for pad mode, e.g. "black" or "#112233"
+    over_length: str  # error | trim
+    caption_style: str
+    hook_style: str
+    output: Path  # build/<campaign>/<clip>/<target>.mp4
+    thumbnail: Path  # build/<campaign>/<clip>/<target>.jpg
+    content_hash: str  # hex; covers every input of this variant's render
+
+
+@dataclass(frozen=True)
+class ClipRender:
+    """Everything needed to render one clip into all of its variants in one ffmpeg run."""
+
+    campaign: str
+    clip_id: str
+    source: Path
+    segments: tuple[Segment, ...]
+    captions: Captions | None
+    hook: Hook | None
+    thumbnail_time: float  # clip seconds
+    watermark: Watermark | None
+    intro: Path | None
+    outro: Path | None
+    loudness: float  # integrated LUFS target
+    variants: tuple[Variant, ...]
+    clip_dir: Path  # build/<campaign>/<clip>/
+
+    @property
+    def duration(self) -> float:
+        """Length of the joined cut, without intro/outro."""
+        return sum(s.duration for s in self.segments)
+
+
+@dataclass(frozen=True)
+class Post:
+    """One publication: a rendered variant going to one account at one time."""
+
+    campaign: str
+    clip_id: str
+    target: str
+    platform: str  # youtube | facebook | x | dailymotion
+    preset: str
+    account: str
+    video: Path
+    thumbnail: Path | None
+    render_hash: str
+    publish_at: datetime  # timezone-aware
+    privacy: str  # public | unlisted | private
+    mode: str  # platform (upload ahead, platform publishes on time) | cron
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    made_for_kids: bool = False
+
+    @property
+    def key(self) -> str:
+        """Stable identity in the ledger: campaign/clip/target/account."""
+        return f"{self.campaign}/{self.clip_id}/{self.target}/{self.account}"
