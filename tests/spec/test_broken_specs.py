@@ -269,6 +269,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "logo.png: file not found",
     ),
     (
+        "unknown-caption-style",
+        case("x: {}", "x: {caption_style: popp}"),
+        "c.yaml:10:22 targets.x.caption_style:",
+        'unknown caption style "popp" (did you mean "pop"?)',
+    ),
+    (
         "bool-for-privacy",
         BASE + "schedule:\n  privacy: yes\n",
         "c.yaml:12:12 schedule.privacy:",
