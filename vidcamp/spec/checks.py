@@ -7,6 +7,7 @@ warnings (printed, not fatal). Media are probed once each.
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -22,6 +23,8 @@ from vidcamp.spec.yamlpos import PathKey
 
 if TYPE_CHECKING:
     from vidcamp.media.probe import MediaInfo
+
+log = logging.getLogger(__name__)
 
 # A crop that keeps less than this share of the source frame gets a warning. 16:9 footage
 # cropped to 9:16 keeps 31.6%, the everyday Shorts case, so the line sits just below it.
@@ -133,6 +136,7 @@ def _check_sources(report: CheckReport, *, make_missing: bool) -> None:
             from vidcamp.media.generate import generate_footage
 
             gen = source.generate
+            log.info("making footage %s with ffmpeg lavfi (first use)...", source.path)
             generate_footage(path, video=gen.video, audio=gen.audio, duration=gen.duration)
         if not path.exists():
             report.fail(where, f"{source.path}: file not found (looked in {path.parent})")
