@@ -81,6 +81,7 @@ def probe(path: Path) -> MediaInfo:
             rate = vstream.average_rate or vstream.guessed_rate or vstream.base_rate
             sar = ctx.sample_aspect_ratio
             depth, chroma = _depth_and_chroma(ctx.pix_fmt or "")
+            rotation = _rotation(container, vstream, path)
             vfr, checked = _frame_rate_varies(container, vstream)
             video = VideoStreamInfo(
                 codec=ctx.name,
@@ -89,7 +90,7 @@ def probe(path: Path) -> MediaInfo:
                 fps=float(rate) if rate else 0.0,
                 pix_fmt=ctx.pix_fmt or "",
                 sample_aspect_ratio=Fraction(sar) if sar else None,
-                rotation=_rotation(container, vstream, path),
+                rotation=rotation,
                 profile=ctx.profile,
                 variable_frame_rate=vfr,
                 bit_depth=depth,
@@ -139,7 +140,6 @@ def _rotation(container: Any, stream: Any, path: Path) -> int:
             return int(meta["rotate"]) % 360
         except ValueError:
             pass
-    container.seek(0)
     try:
         for frame in container.decode(stream):
             return int(-round(float(frame.rotation or 0))) % 360
@@ -154,6 +154,7 @@ def _frame_rate_varies(container: Any, stream: Any, limit: int = 240) -> tuple[b
 
     stamps: list[int] = []
     try:
+        container.seek(0)
         for packet in container.demux(stream):
             if packet.pts is not None:
                 stamps.append(packet.pts)
