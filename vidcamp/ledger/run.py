@@ -43,7 +43,9 @@ DEFAULT_MAX_ATTEMPTS = 5
 # less than 10 minutes ahead; for all, the upload itself must finish before the time comes.
 SCHEDULE_LEAD = {"youtube": 300.0, "facebook": 900.0, "dailymotion": 300.0}
 # resumable-state phases that mean the bytes are all with the platform
-_PROCESSING_PHASES = {"processing", "status", "finalize", "finalized", "post", "publish", "poll"}
+_PROCESSING_PHASES = {
+    "finalizing", "processing", "posting", "publishing", "thumbnail", "status", "done",
+}
 
 UploadFn = Callable[..., Any]
 
