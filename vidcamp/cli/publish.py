@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -10,6 +11,8 @@ import click
 
 from vidcamp.cli._ledger import ledger_file
 from vidcamp.errors import UsageError
+
+CHUNK_ENV = "VIDCAMP_CHUNK_SIZE"
 
 
 @click.command("publish")
@@ -72,6 +75,7 @@ def command(
     report = publish_due(
         ledger_path=path, campaign=campaign, limit=limit, dry_run=dry_run,
         progress=progress, max_attempts=max_attempts, on_outcome=show,
+        chunk_size=_chunk_size(),
     )
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
@@ -86,6 +90,16 @@ def command(
     elif not quiet:
         click.echo(report.summary() if report.outcomes or report.left_due else "nothing is due")
     report.raise_for_exit()
+
+
+def _chunk_size() -> int | None:
+    """``VIDCAMP_CHUNK_SIZE`` (bytes): a testing hook for many small chunks; else the default."""
+    text = os.environ.get(CHUNK_ENV)
+    if not text:
+        return None
+    if not text.isdigit() or int(text) <= 0:
+        raise UsageError(f"{CHUNK_ENV}={text!r}: expected a positive number of bytes")
+    return int(text)
 
 
 class _LazyProgress:

@@ -185,6 +185,7 @@ def publish_due(
     credentials: Path | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    chunk_size: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> RunReport:
     """Upload every due post (or ``limit`` of them); never raises for a post's own failure."""
@@ -217,7 +218,7 @@ def publish_due(
             outcome = _publish_one(
                 ledger, row, owner, now,
                 upload=upload, progress=progress, credentials=credentials,
-                max_attempts=max_attempts, lease_seconds=lease_seconds,
+                max_attempts=max_attempts, lease_seconds=lease_seconds, chunk_size=chunk_size,
             )
             outcomes.append(outcome)
             if on_outcome is not None:
@@ -237,6 +238,7 @@ def _publish_one(
     credentials: Path | None,
     max_attempts: int,
     lease_seconds: float,
+    chunk_size: int | None,
 ) -> Outcome:
     scheduled_for: datetime | None = None
     if row.mode == "platform" and row.publish_at > now:
@@ -272,10 +274,11 @@ def _publish_one(
     sink = _LedgerProgress(ledger, row.id, owner, progress, lease_seconds)
     beat = _Heartbeat(ledger.path, row.id, owner, lease_seconds)
     beat.start()
+    extra: dict[str, Any] = {} if chunk_size is None else {"chunk_size": chunk_size}
     try:
         result = upload(
             request, row.account, resume=row.resume, on_state=on_state, progress=sink,
-            credentials=credentials,
+            credentials=credentials, **extra,
         )
     except LeaseLost as exc:
         return Outcome(row.id, row.key, "lost", error=exc.message, kind="ledger")
