@@ -70,6 +70,11 @@ BLOCK = 64 * 1024
 YT_QUANTUM = 256 * 1024
 X_MAX_SEGMENT = 5 * 1024 * 1024
 PLATFORMS = ("youtube", "facebook", "x", "dailymotion")
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "facebook_chunk_size": 1024 * 1024,  # the Graph API picks each chunk's end_offset
+    "x_processing_polls": 1,  # STATUS polls answered "in_progress" before "succeeded"
+    "x_check_after_secs": 1,
+}
 
 
 class Dropped(Exception):
@@ -196,12 +201,7 @@ class SandboxState:
         self.faults: list[dict[str, Any]] = []
         self.routes: dict[str, int] = {}
         self.received: dict[str, int] = {}
-        self.settings: dict[str, Any] = {
-            "facebook_chunk_size": 1024 * 1024,
-            "x_processing_polls": 1,
-            "x_check_after_secs": 1,
-        }
-        self.x_processing: list[dict[str, Any]] = []
+        self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
 
     def reset(self) -> None:
         with self.lock:
@@ -211,7 +211,7 @@ class SandboxState:
             self.faults.clear()
             self.routes.clear()
             self.received.clear()
-            self.x_processing.clear()
+            self.settings = dict(DEFAULT_SETTINGS)
 
     def add_account(self, platform: str, name: str, expires_in: float = 3600,
                     client_id: str | None = None, client_secret: str | None = None) -> Account:
@@ -345,6 +345,7 @@ def _no_files(name: str, filename: str, fields: dict[str, str]) -> Any:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # header and body go in separate writes
     server: SandboxHTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet; tests read counters
