@@ -24,7 +24,8 @@ Control endpoints (JSON), usable from any process:
     "x_check_after_secs": s}``.
 ``POST /_sandbox/faults`` ``{"faults": [FAULT, ...]}`` (appends; ``GET`` lists them), where
     FAULT is ``{"platform": P, "route": R, "kind": K, "count": 1, ...}``; ``platform``/``route``
-    omitted match any. A fault fires on the next ``count`` matching requests. Routes:
+    omitted match any. A fault fires on the next ``count`` matching requests, after letting
+    ``skip`` (default 0) matching requests through. Routes:
     youtube: session chunk status thumbnail token; facebook: start rupload transfer status
     finish token; x: initialize append finalize status tweet me timeline token;
     dailymotion: file_upload upload create list token. Kinds:
@@ -249,6 +250,9 @@ class SandboxState:
                 if fault.get("kind") in ("processing",):
                     continue
                 if int(fault.get("count", 1)) <= 0:
+                    continue
+                if int(fault.get("skip", 0)) > 0:  # let that many matches through first
+                    fault["skip"] = int(fault["skip"]) - 1
                     continue
                 fault["count"] = int(fault.get("count", 1)) - 1
                 return dict(fault)
