@@ -50,9 +50,15 @@ def command(file: Path, account: str, title: str, description: str, tags: str, p
             made_for_kids: bool, chunk_size: int | None, credentials: Path | None,
             as_json: bool, quiet: bool) -> None:
     """Upload one video FILE to one ACCOUNT and create the post."""
+    from vidcamp.cli import run_command
     from vidcamp.credentials import load_account
     from vidcamp.publish import UploadRequest, upload
     from vidcamp.publish.progress import default_progress
+
+    if run_command().get("verbose"):
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
 
     entry = load_account(account, credentials)
     request = UploadRequest(
