@@ -148,3 +148,30 @@ def test_help_does_not_import_heavy_libraries(sandbox):
                           capture_output=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sandbox_serve_command_for_people(tmp_path):
+    creds = tmp_path / "creds.yaml"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "VIDCAMP_CREDENTIALS": str(creds)}
+    env.pop("VIDCAMP_API_ROOT", None)
+    proc = subprocess.Popen([sys.executable, "-m", "vidcamp", "sandbox", "serve", "--port",
+                             "0", "--seed", "youtube:demo_yt"], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(3)]
+        root = lines[1].split("VIDCAMP_API_ROOT=")[1].strip()
+        assert "account demo_yt (youtube) saved" in lines[2]
+        assert root.startswith("http://127.0.0.1:")
+        video = tmp_path / "v.mp4"
+        video.write_bytes(os.urandom(1000))
+        done = subprocess.run([sys.executable, "-m", "vidcamp", "upload", str(video),
+                               "--account", "demo_yt", "--title", "demo", "--json"],
+                              cwd=ROOT, env={**env, "VIDCAMP_API_ROOT": root}, text=True,
+                              capture_output=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        posts = httpx.get(f"{root}/_sandbox/posts").json()["posts"]
+        assert [p["title"] for p in posts] == ["demo"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

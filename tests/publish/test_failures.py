@@ -167,3 +167,23 @@ def test_facebook_without_page_id(sandbox, random_file):
                  sandbox.credentials)
     with pytest.raises(CredentialsError, match="no page_id"):
         upload(UploadRequest(random_file(10), "facebook", "t"), "fb", chunk_size=CHUNK)
+
+
+def test_endless_processing_hands_back_retryable_with_state(sandbox, random_file):
+    account = sandbox.account("x")
+    sandbox.settings(x_check_after_secs=400)
+    sandbox.faults({"platform": "x", "kind": "processing", "pending_polls": 50})
+    states: list[dict] = []
+    sleeps = Sleeps()
+    with pytest.raises(RetryableError, match="x: still processing after 800 s"):
+        upload(UploadRequest(random_file(1000), "x", "t"), account, on_state=states.append,
+               policy=policy(sleeps, max_processing_wait=900))
+    assert sleeps == [400, 400]
+    assert states[-1]["phase"] == "processing"  # a later run polls again, no re-upload
+    sandbox.server.state.faults.clear()
+    sandbox.settings(x_check_after_secs=1)
+    for up in sandbox.server.state.uploads.values():
+        up.meta["processing"]["left"] = 0
+    upload(UploadRequest(random_file(1000), "x", "t"), account, resume=states[-1],
+           policy=policy())
+    assert len(sandbox.posts()) == 1
