@@ -41,6 +41,12 @@ CASES = [
      [{"platform": "x", "route": "tweet", "kind": "drop_response"}], True),
     ("dm-create-answer-lost", "dailymotion",
      [{"platform": "dailymotion", "route": "create", "kind": "drop_response"}], True),
+    ("fb-transfer-answer-lost", "facebook",
+     [{"platform": "facebook", "route": "transfer", "kind": "drop_response", "skip": 2}],
+     True),  # the re-sent chunk is refused by its offset before its bytes are read
+    ("reels-chunk-answer-lost", "facebook_reels",
+     [{"platform": "facebook", "route": "rupload", "kind": "drop_response", "skip": 2}],
+     True),
     ("x-append-answer-lost", "x",
      [{"platform": "x", "route": "append", "kind": "drop_response", "skip": 2}], False),
     # bursts of 5xx

@@ -152,3 +152,18 @@ def test_state_for_another_file_is_ignored(sandbox, random_file):
     upload(UploadRequest(video, "x", "t"), account, resume=stale, policy=policy(),
            chunk_size=CHUNK)
     assert sandbox.posts()[0]["sha256"] == sha256(video)
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_finished_state_sends_nothing_again(sandbox, random_file, preset):
+    """A run whose result was lost after the last checkpoint: resuming just reports it."""
+    account = sandbox.account(PRESETS[preset])
+    video = random_file(5000)
+    states: list[dict] = []
+    first = upload(UploadRequest(video, preset, "t"), account, on_state=states.append,
+                   policy=policy())
+    hits = sum(sandbox.server.stats()["routes"].values())
+    again = upload(UploadRequest(video, preset, "t"), account, resume=states[-1],
+                   policy=policy())
+    assert again == first
+    assert sum(sandbox.server.stats()["routes"].values()) == hits
