@@ -89,10 +89,20 @@ def load_account(name: str, path: Path | None = None) -> dict[str, Any]:
 
 def save_account(name: str, entry: dict[str, Any], path: Path | None = None) -> Path:
     """Write (or replace) one account, keeping the others; atomic, mode 0600."""
+    import fcntl
+
     file = _path(path)
-    accounts = load_all(file, missing_ok=True)
-    accounts[name] = dict(entry)
-    write_all(accounts, file)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    # two processes refreshing at once must not lose each other's (rotated) tokens
+    lock = file.with_name(f".{file.name}.lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        accounts = load_all(file, missing_ok=True)
+        accounts[name] = dict(entry)
+        write_all(accounts, file)
+    finally:
+        os.close(fd)
     return file
 
 

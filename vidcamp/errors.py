@@ -3,6 +3,7 @@
     VidcampError                      1  unexpected / generic
     ├── UsageError                    2  bad command line
     ├── SpecError                     3  campaign spec invalid (file:line:col field: why)
+    │   ├── SpecErrors                3  several of them, one line each
     │   └── MediaError                3  a source, caption or image file is unusable
     ├── RenderError                   4  ffmpeg failed or an output does not meet its preset
     ├── PublishError                  5  an upload or post failed
@@ -45,6 +46,11 @@ class VidcampError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def lines(self) -> list[str]:
+        """What the CLI prints: one line per problem (one, unless several were collected)."""
+        return [self.message]
+
 
 class UsageError(VidcampError):
     exit_code = EXIT_USAGE
@@ -83,6 +89,21 @@ class SpecError(VidcampError):
             parts.append(field + ":")
         parts.append(self.reason)
         super().__init__(" ".join(parts))
+
+
+class SpecErrors(SpecError):
+    """Several spec errors found in one pass; shown one per line, in file order."""
+
+    def __init__(self, errors: list[SpecError]) -> None:
+        if not errors:
+            raise ValueError("SpecErrors needs at least one error")
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.reason, location=first.location, field=first.field)
+
+    @property
+    def lines(self) -> list[str]:
+        return [e.message for e in self.errors]
 
 
 class MediaError(SpecError):

@@ -90,6 +90,12 @@ def upload(
             f" {preset.name!r} publishes to {preset.platform}"
         )
     _check_request(request)
+    size = request.path.stat().st_size
+    if size > preset.max_bytes:
+        raise PermanentPublishError(
+            f"{request.path}: {size} bytes is over the {preset.max_bytes} bytes"
+            f" {preset.label} accepts"
+        )
     module = platform_module(preset.platform)
     flow = module.build_flow(
         request,
@@ -105,7 +111,6 @@ def upload(
         creds_path = credentials_path()
     acct = Account(account, entry, creds_path, module.REFRESHER)
     with Driver(acct, policy=policy, progress=progress, on_state=on_state, client=client) as drv:
-        size = request.path.stat().st_size
         drv.progress.start(f"{preset.platform}:{request.path.name}", size)
         try:
             result: UploadResult = drv.run(flow)

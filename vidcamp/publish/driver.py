@@ -165,6 +165,7 @@ class Driver:
                 self.refresh()
             gen = flow.steps()
             reply: Reply | None = None
+            waited = 0.0
             while True:
                 try:
                     step = gen.send(reply)
@@ -174,6 +175,13 @@ class Driver:
                 if isinstance(step, Checkpoint):
                     self._checkpoint(step.state)
                 elif isinstance(step, Wait):
+                    waited += step.seconds
+                    if waited > self.policy.max_processing_wait:
+                        raise RetryableError(
+                            f"{flow.platform}: still {step.reason or 'processing'} after"
+                            f" {waited - step.seconds:.0f} s; try again later",
+                            retry_after=step.seconds,
+                        )
                     self.policy.sleep(step.seconds)
                 else:
                     reply = self.exchange(flow, step)
@@ -181,6 +189,12 @@ class Driver:
             exc.message = self.account.scrub(exc.message)
             exc.args = (exc.message,)
             raise
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            # an answer that does not have the documented shape
+            raise PermanentPublishError(
+                f"{flow.platform}: unexpected answer from the platform"
+                f" ({type(exc).__name__}: {self.account.scrub(short(str(exc), 80))})"
+            ) from exc
 
     def _checkpoint(self, state: dict[str, Any]) -> None:
         if state != self.last_state:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from vidcamp.errors import PermanentPublishError, RetryableError
+from vidcamp.errors import PermanentPublishError
 from vidcamp.presets import Preset
 from vidcamp.publish import UploadRequest, UploadResult
 from vidcamp.publish.base import (
@@ -149,8 +149,6 @@ class XFlow(Flow):
             yield self._checkpoint(segment=index + 1, offset=offset + length)
 
     def _wait_processed(self) -> FlowGen:
-        waited = 0.0
-        limit = 900.0
         while True:
             reply = yield Call("GET", f"{API}/media/upload", "x.status",
                                params=(("command", "STATUS"),
@@ -163,12 +161,7 @@ class XFlow(Flow):
                 error = info.get("error") or {}
                 detail = error.get("message") or error.get("name") or "processing failed"
                 raise PermanentPublishError(f"x: video processing failed: {short(str(detail))}")
-            delay = float(info.get("check_after_secs") or 1)
-            if waited + delay > limit:
-                raise RetryableError("x: video still processing; try again later",
-                                     retry_after=delay)
-            waited += delay
-            yield Wait(delay, "x processing")
+            yield Wait(float(info.get("check_after_secs") or 1), "processing")
 
     def _post_once(self) -> FlowGen:
         while True:

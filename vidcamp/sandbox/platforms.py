@@ -425,7 +425,8 @@ def _fb_publish(state: SandboxState, up: Upload, form: dict[str, str], scheduled
         "published" if privacy == "public" else "draft")
     when = (datetime.fromtimestamp(int(scheduled), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             if scheduled else None)
-    state.new_post(platform="facebook", account=up.account, remote_id=up.id,
+    state.new_post(platform="facebook", account=up.account,
+                   remote_id=up.meta.get("video_id", up.id),
                    title=form.get("title", ""), description=form.get("description", ""),
                    sha256=up.hasher.hexdigest(), size=up.stored, scheduled_time=when,
                    privacy="private" if privacy == "scheduled" else privacy,

@@ -24,7 +24,8 @@ Control endpoints (JSON), usable from any process:
     "x_check_after_secs": s}``.
 ``POST /_sandbox/faults`` ``{"faults": [FAULT, ...]}`` (appends; ``GET`` lists them), where
     FAULT is ``{"platform": P, "route": R, "kind": K, "count": 1, ...}``; ``platform``/``route``
-    omitted match any. A fault fires on the next ``count`` matching requests. Routes:
+    omitted match any. A fault fires on the next ``count`` matching requests, after letting
+    ``skip`` (default 0) matching requests through. Routes:
     youtube: session chunk status thumbnail token; facebook: start rupload transfer status
     finish token; x: initialize append finalize status tweet me timeline token;
     dailymotion: file_upload upload create list token. Kinds:
@@ -70,6 +71,11 @@ BLOCK = 64 * 1024
 YT_QUANTUM = 256 * 1024
 X_MAX_SEGMENT = 5 * 1024 * 1024
 PLATFORMS = ("youtube", "facebook", "x", "dailymotion")
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "facebook_chunk_size": 1024 * 1024,  # the Graph API picks each chunk's end_offset
+    "x_processing_polls": 1,  # STATUS polls answered "in_progress" before "succeeded"
+    "x_check_after_secs": 1,
+}
 
 
 class Dropped(Exception):
@@ -196,12 +202,7 @@ class SandboxState:
         self.faults: list[dict[str, Any]] = []
         self.routes: dict[str, int] = {}
         self.received: dict[str, int] = {}
-        self.settings: dict[str, Any] = {
-            "facebook_chunk_size": 1024 * 1024,
-            "x_processing_polls": 1,
-            "x_check_after_secs": 1,
-        }
-        self.x_processing: list[dict[str, Any]] = []
+        self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
 
     def reset(self) -> None:
         with self.lock:
@@ -211,7 +212,7 @@ class SandboxState:
             self.faults.clear()
             self.routes.clear()
             self.received.clear()
-            self.x_processing.clear()
+            self.settings = dict(DEFAULT_SETTINGS)
 
     def add_account(self, platform: str, name: str, expires_in: float = 3600,
                     client_id: str | None = None, client_secret: str | None = None) -> Account:
@@ -249,6 +250,9 @@ class SandboxState:
                 if fault.get("kind") in ("processing",):
                     continue
                 if int(fault.get("count", 1)) <= 0:
+                    continue
+                if int(fault.get("skip", 0)) > 0:  # let that many matches through first
+                    fault["skip"] = int(fault["skip"]) - 1
                     continue
                 fault["count"] = int(fault.get("count", 1)) - 1
                 return dict(fault)
@@ -345,6 +349,7 @@ def _no_files(name: str, filename: str, fields: dict[str, str]) -> Any:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # header and body go in separate writes
     server: SandboxHTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet; tests read counters

@@ -1,0 +1,396 @@
+"""Checks that need the file system or several fields at once, and the platform lint.
+
+``check_campaign`` collects every problem it can find in one pass: errors (exit 3) and
+warnings (printed, not fatal). Media are probed once each.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vidcamp.errors import MediaError, SpecError, SpecErrors
+from vidcamp.paths import caption_styles_dir
+from vidcamp.presets import PLATFORMS, PRESETS, Preset
+from vidcamp.spec.loader import LoadedCampaign
+from vidcamp.spec.models import Clip
+from vidcamp.spec.templates import TemplateError, check_template
+from vidcamp.spec.yamlpos import PathKey
+
+if TYPE_CHECKING:
+    from vidcamp.media.probe import MediaInfo
+
+log = logging.getLogger(__name__)
+
+# A crop that keeps less than this share of the source frame gets a warning. 16:9 footage
+# cropped to 9:16 keeps 31.6%, the everyday Shorts case, so the line sits just below it.
+CROP_KEEP_WARNING = 0.3
+# A cut may end this far past the probed duration (container rounding) before it is an error.
+END_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning from validation: where, which field, what."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class CheckReport:
+    campaign: LoadedCampaign
+    media: dict[str, MediaInfo] = field(default_factory=dict)  # source name -> probe
+    warnings: list[Finding] = field(default_factory=list)
+    errors: list[SpecError] = field(default_factory=list)
+
+    def warn(self, path: PathKey, message: str, *, key: bool = False) -> None:
+        self.warnings.append(Finding(self.campaign.error(path, message, key=key).message))
+
+    def fail(self, path: PathKey, message: str, *, key: bool = False) -> None:
+        self.errors.append(self.campaign.error(path, message, key=key))
+
+
+def caption_styles() -> list[str]:
+    """Names of the bundled caption styles (templates/captions/*.yaml)."""
+    return sorted(p.stem for p in caption_styles_dir().glob("*.yaml"))
+
+
+def check_campaign(
+    loaded: LoadedCampaign, *, probe_media: bool = True, make_missing: bool = True
+) -> CheckReport:
+    """Run every cross-check and the platform lint; raise SpecErrors if any error was found."""
+    report = CheckReport(loaded)
+    spec = loaded.spec
+    styles = caption_styles()
+    tz = _check_timezone(report)
+
+    if probe_media:
+        _check_sources(report, make_missing=make_missing)
+    _check_brand(report, probe_media=probe_media)
+    _check_targets(report, styles)
+    _check_accounts(report)
+    _check_naive(report, ("schedule", "start"), spec.schedule.start, tz)
+
+    seen_ids: dict[str, int] = {}
+    for i, clip in enumerate(spec.clips):
+        base: PathKey = ("clips", i)
+        if clip.id in seen_ids:
+            report.fail(
+                (*base, "id"), f'duplicate clip id "{clip.id}" (also clips[{seen_ids[clip.id]}])'
+            )
+        else:
+            seen_ids[clip.id] = i
+        _check_clip(report, i, clip, styles, tz)
+
+    if report.errors:
+        raise SpecErrors(report.errors)
+    return report
+
+
+def _check_timezone(report: CheckReport) -> tzinfo | None:
+    name = report.campaign.spec.schedule.timezone
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        report.fail(
+            ("schedule", "timezone"), f'"{name}" is not a known time zone (e.g. Europe/Rome)'
+        )
+        return None
+
+
+def _check_naive(
+    report: CheckReport, path: PathKey, value: datetime | None, tz: tzinfo | None
+) -> None:
+    if value is None or value.tzinfo is not None or tz is not None:
+        return
+    report.fail(
+        path,
+        f'"{value.isoformat(sep=" ")}" has no time zone; add an offset such as +01:00 or Z, '
+        "or set schedule.timezone",
+    )
+
+
+def _check_sources(report: CheckReport, *, make_missing: bool) -> None:
+    from vidcamp.media.probe import probe
+
+    loaded = report.campaign
+    for name, source in loaded.spec.sources.items():
+        path = loaded.resolve(source.path)
+        where: PathKey = (
+            ("sources", name, "path")
+            if ("sources", name, "path") in loaded.positions.values
+            else ("sources", name)
+        )
+        if not path.exists() and source.generate is not None and make_missing:
+            from vidcamp.media.generate import generate_footage
+
+            gen = source.generate
+            log.info("making footage %s with ffmpeg lavfi (first use)...", source.path)
+            generate_footage(path, video=gen.video, audio=gen.audio, duration=gen.duration)
+        if not path.exists():
+            report.fail(where, f"{source.path}: file not found (looked in {path.parent})")
+            continue
+        try:
+            info = probe(path)
+        except MediaError as exc:
+            report.fail(where, f"{source.path}: {_media_reason(exc, path)}")
+            continue
+        if not info.has_video:
+            report.fail(where, f"{source.path}: has no video stream")
+            continue
+        if info.duration <= 0:
+            report.fail(where, f"{source.path}: duration unknown or zero (truncated file?)")
+            continue
+        report.media[name] = info
+
+
+def _media_reason(exc: MediaError, path: Path) -> str:
+    text = exc.reason
+    prefix = f"{path}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _check_brand(report: CheckReport, *, probe_media: bool) -> None:
+    loaded = report.campaign
+    brand = loaded.spec.brand
+    items: list[tuple[PathKey, str | None, bool]] = [
+        (("brand", "intro"), brand.intro, True),
+        (("brand", "outro"), brand.outro, True),
+    ]
+    if brand.watermark is not None:
+        items.append((("brand", "watermark", "image"), brand.watermark.image, False))
+    for path, rel, needs_video in items:
+        if rel is None:
+            continue
+        file = loaded.resolve(rel)
+        if not file.is_file():
+            report.fail(path, f"{rel}: file not found")
+            continue
+        if not probe_media:
+            continue
+        from vidcamp.media.probe import probe
+
+        try:
+            info = probe(file)
+        except MediaError as exc:
+            report.fail(path, f"{rel}: {_media_reason(exc, file)}")
+            continue
+        if not info.has_video:
+            report.fail(path, f"{rel}: has no picture")
+        elif needs_video and info.duration <= 0:
+            report.fail(path, f"{rel}: duration unknown or zero")
+
+
+def _check_targets(report: CheckReport, styles: list[str]) -> None:
+    for name, target in report.campaign.spec.targets.items():
+        preset_name = target.preset or name
+        where: PathKey = ("targets", name, "preset") if target.preset else ("targets", name)
+        if preset_name not in PRESETS:
+            report.fail(
+                where,
+                f'unknown platform preset "{preset_name}"{_did_you_mean(preset_name, PRESETS)}',
+                key=target.preset is None,
+            )
+        _check_style(report, ("targets", name, "caption_style"), target.caption_style, styles)
+        for key in ("title", "description"):
+            template = getattr(target, key)
+            if template is not None:
+                try:
+                    check_template(template)
+                except TemplateError as exc:
+                    report.fail(("targets", name, key), str(exc))
+
+
+def _check_accounts(report: CheckReport) -> None:
+    for platform in report.campaign.spec.accounts:
+        if platform not in PLATFORMS:
+            report.fail(
+                ("accounts", platform),
+                f'"{platform}" is not a platform vidcamp publishes to '
+                f"(one of {', '.join(PLATFORMS)}){_did_you_mean(platform, PLATFORMS)}",
+                key=True,
+            )
+
+
+def _check_clip(
+    report: CheckReport, i: int, clip: Clip, styles: list[str], tz: tzinfo | None
+) -> None:
+    loaded = report.campaign
+    spec = loaded.spec
+    base: PathKey = ("clips", i)
+    _check_naive(report, (*base, "publish_at"), clip.publish_at, tz)
+
+    info = None
+    if clip.source is None:
+        report.fail(base, "no source: set clips[].source or defaults.source")
+    elif clip.source not in spec.sources:
+        report.fail(
+            (*base, "source"),
+            f'unknown source "{clip.source}" (defined: {", ".join(spec.sources)})'
+            f"{_did_you_mean(clip.source, spec.sources)}",
+        )
+    else:
+        info = report.media.get(clip.source)
+
+    duration = 0.0
+    for j, cut in enumerate(clip.cut):
+        where: PathKey = (*base, "cut", j)
+        if cut.end <= cut.start:
+            report.fail(
+                (*where, "to"), f"ends at {cut.end:g} s, not after its start ({cut.start:g} s)"
+            )
+            continue
+        if info is not None and cut.end > info.duration + END_TOLERANCE:
+            report.fail(
+                (*where, "to"),
+                f"{cut.end:g} s is past the end of {spec.sources[clip.source or ''].path} "
+                f"({info.duration:.3f} s long)",
+            )
+        duration += cut.end - cut.start
+
+    if clip.thumbnail is not None and clip.thumbnail > duration:
+        report.fail(
+            (*base, "thumbnail"),
+            f"{clip.thumbnail:g} s is past the end of the clip ({duration:g} s)",
+        )
+    _check_captions(report, i, clip, styles, duration)
+
+    if clip.hook is not None and clip.hook.text:
+        _check_style(report, (*base, "hook", "style"), clip.hook.style, styles)
+
+    for k, target in enumerate(clip.targets or []):
+        if target not in spec.targets:
+            report.fail(
+                (*base, "targets", k),
+                f'unknown target "{target}" (defined: {", ".join(spec.targets)})'
+                f"{_did_you_mean(target, spec.targets)}",
+            )
+
+    if duration > 0:
+        _lint_clip(report, i, clip, info, duration)
+
+
+def _check_captions(
+    report: CheckReport, i: int, clip: Clip, styles: list[str], duration: float
+) -> None:
+    captions = clip.captions
+    if captions is None:
+        return
+    base: PathKey = ("clips", i, "captions")
+    _check_style(report, (*base, "style"), captions.style, styles)
+    if captions.file is not None and captions.lines is not None:
+        report.fail(base, "give either file or lines, not both")
+        return
+    for k, line in enumerate(captions.lines or []):
+        if line.end <= line.start:
+            report.fail((*base, "lines", k, "end"), "must be after start")
+        elif line.start >= duration > 0:
+            report.warn(
+                (*base, "lines", k), f"starts after the clip ends ({duration:g} s); not shown"
+            )
+    if captions.file is None:
+        return
+    path = report.campaign.resolve(captions.file)
+    if not path.is_file():
+        report.fail((*base, "file"), f"{captions.file}: file not found")
+        return
+    from vidcamp.spec.subtitles import SubtitleError, read_subtitles
+
+    try:
+        subs = read_subtitles(path, encoding=captions.encoding)
+    except SubtitleError as exc:
+        report.fail((*base, "file"), f"{captions.file}: {exc}")
+        return
+    if subs.guessed_encoding:
+        report.warn(
+            (*base, "file"),
+            f"{captions.file}: not UTF-8; read as {subs.guessed_encoding} "
+            f"(set captions.encoding: {subs.guessed_encoding} to silence this)",
+        )
+    if not subs.events:
+        report.warn((*base, "file"), f"{captions.file}: has no caption lines")
+
+
+def _lint_clip(
+    report: CheckReport, i: int, clip: Clip, info: MediaInfo | None, duration: float
+) -> None:
+    spec = report.campaign.spec
+    names = clip.targets or list(spec.targets)
+    extra = 0.0
+    for bumper in (spec.brand.intro, spec.brand.outro):
+        if bumper is not None:
+            extra += _bumper_duration(report, bumper)
+    total = duration + extra
+    for name in names:
+        target = spec.targets.get(name)
+        if target is None:
+            continue
+        preset: Preset | None = PRESETS.get(target.preset or name)
+        if preset is None:
+            continue
+        where: PathKey = ("clips", i, "cut")
+        if total > preset.max_duration + 1e-6:
+            msg = (
+                f"clip is {total:.1f} s but {preset.name} allows at most {preset.max_duration:g} s"
+            )
+            if target.over_length == "trim":
+                report.warn(where, msg + f"; it will be trimmed to {preset.max_duration:g} s")
+            else:
+                report.fail(
+                    where, msg + f" (shorten the cut or set targets.{name}.over_length: trim)"
+                )
+        if total < preset.min_duration - 1e-6:
+            report.fail(
+                where,
+                f"clip is {total:.1f} s but {preset.name} needs at least {preset.min_duration:g} s",
+            )
+        if info is None or info.video is None:
+            continue
+        width, height = info.display_size
+        if target.reframe == "crop" and width and height:
+            src = width / height
+            dst = preset.width / preset.height
+            kept = min(src, dst) / max(src, dst)
+            if kept < CROP_KEEP_WARNING:
+                explicit = ("targets", name, "reframe") in report.campaign.positions.values
+                report.warn(
+                    ("targets", name, "reframe") if explicit else ("targets", name),
+                    f"clips[{i}] ({clip.id}): cropping {width}x{height} to {preset.aspect_label} "
+                    f"keeps only {kept:.0%} of the frame; consider reframe: blur or pad",
+                    key=not explicit,
+                )
+    if info is not None and not info.has_audio:
+        report.warn(
+            ("clips", i, "source"), f"{clip.source}: no audio track; a silent one will be added"
+        )
+
+
+def _bumper_duration(report: CheckReport, rel: str) -> float:
+    from vidcamp.media.probe import probe
+
+    path = report.campaign.resolve(rel)
+    try:
+        return probe(path).duration
+    except MediaError:
+        return 0.0  # already reported by _check_brand
+
+
+def _check_style(report: CheckReport, path: PathKey, style: str | None, styles: list[str]) -> None:
+    if style is not None and style not in styles:
+        report.fail(path, f'unknown caption style "{style}"{_did_you_mean(style, styles)}')
+
+
+def _did_you_mean(word: str, choices: object) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)  # type: ignore[call-overload]
+    return f' (did you mean "{close[0]}"?)' if close else ""

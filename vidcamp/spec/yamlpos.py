@@ -1,0 +1,162 @@
+"""Load YAML with the safe loader and remember where every key and value came from.
+
+PyYAML's composer gives nodes with marks; we build plain Python values from them and keep a
+map ``path -> Position`` so a validation error on ``clips[2].cut[0].to`` can name its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vidcamp.errors import Location, SpecError
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+    origin: PathKey | None = None  # where the value was written, when merged from elsewhere
+
+
+@dataclass
+class Positions:
+    """Where each value (and each mapping key) of a loaded document was written."""
+
+    file: Path
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def location(self, path: PathKey, *, key: bool = False) -> Location:
+        """The location of ``path``, or of its nearest ancestor that has one."""
+        table = self.keys if key and path in self.keys else self.values
+        probe = tuple(path)
+        while probe:
+            pos = table.get(probe) or self.values.get(probe)
+            if pos is not None:
+                return Location(self.file, pos.line, pos.column)
+            probe = probe[:-1]
+        pos = self.values.get(())
+        if pos is not None:
+            return Location(self.file, pos.line, pos.column)
+        return Location(self.file, 1, 1)
+
+    def origin(self, path: PathKey) -> PathKey:
+        """The path a value was written at (differs from ``path`` for inherited defaults)."""
+        probe = tuple(path)
+        while probe:
+            pos = self.values.get(probe)
+            if pos is not None and pos.origin is not None:
+                return pos.origin + tuple(path[len(probe) :])
+            probe = probe[:-1]
+        return tuple(path)
+
+    def copy_subtree(self, src: PathKey, dst: PathKey) -> None:
+        """Record that the value at ``dst`` is the one written at ``src``."""
+        for table in (self.values, self.keys):
+            for path, pos in list(table.items()):
+                if path[: len(src)] == src:
+                    rest = path[len(src) :]
+                    table[dst + rest] = Position(pos.line, pos.column, pos.origin or src + rest)
+
+
+def format_path(path: PathKey) -> str:
+    """``("clips", 2, "cut", 0, "to")`` -> ``clips[2].cut[0].to``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    pass
+
+
+def load_yaml(path: Path) -> tuple[Any, Positions]:
+    """Parse one YAML document safely; SpecError with file:line:col on any syntax problem."""
+    positions = Positions(file=path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError("file not found", location=Location(path)) from None
+    except OSError as exc:
+        raise SpecError(f"cannot read the file ({exc.strerror})", location=Location(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            "the file is not UTF-8 text; save it as UTF-8",
+            location=Location(path, line),
+        ) from None
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(path, text, exc) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"YAML syntax: {exc}", location=Location(path)) from None
+    if len(nodes) > 1:
+        mark = nodes[1].start_mark
+        raise SpecError(
+            "one campaign per file: found a second YAML document (---)",
+            location=Location(path, mark.line + 1, mark.column + 1),
+        )
+    node = nodes[0] if nodes else None
+    if node is None:
+        raise SpecError(
+            "the file is empty; expected a campaign mapping (name, sources, clips, targets...)",
+            location=Location(path, 1, 1),
+        )
+    constructor = _Constructor()
+    value = _build(node, (), positions, constructor)
+    return value, positions
+
+
+def _build(node: yaml.Node, path: PathKey, positions: Positions, ctor: _Constructor) -> Any:
+    positions.values[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        ctor.flatten_mapping(node)  # resolves `<<: *anchor` merge keys
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = ctor.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            child = (*path, key)
+            key_pos = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in out:
+                raise SpecError(
+                    f'duplicate key "{key}" (first given at line {positions.keys[child].line})',
+                    location=Location(positions.file, key_pos.line, key_pos.column),
+                    field=format_path(child),
+                )
+            positions.keys[child] = key_pos
+            out[key] = _build(value_node, child, positions, ctor)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), positions, ctor) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    # YAML 1.1 reads 1:30 as the base-60 integer 90; keep such values as written so that
+    # timecodes are parsed by our rules, not by YAML's.
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in node.value:
+        return node.value
+    return ctor.construct_object(node, deep=True)
+
+
+def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> SpecError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = exc.problem or exc.context or "invalid YAML"
+    lines = text.splitlines()
+    offending = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if "\\t" in problem or "\t" in offending[: (mark.column + 1) if mark else 0]:
+        problem = "a tab character; indent with spaces, not tabs"
+    return SpecError(f"YAML syntax: {problem}", location=Location(path, line, column))
