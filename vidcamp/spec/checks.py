@@ -50,8 +50,8 @@ class CheckReport:
     warnings: list[Finding] = field(default_factory=list)
     errors: list[SpecError] = field(default_factory=list)
 
-    def warn(self, path: PathKey, message: str) -> None:
-        self.warnings.append(Finding(self.campaign.error(path, message).message))
+    def warn(self, path: PathKey, message: str, *, key: bool = False) -> None:
+        self.warnings.append(Finding(self.campaign.error(path, message, key=key).message))
 
     def fail(self, path: PathKey, message: str, *, key: bool = False) -> None:
         self.errors.append(self.campaign.error(path, message, key=key))
@@ -363,12 +363,12 @@ def _lint_clip(
             dst = preset.width / preset.height
             kept = min(src, dst) / max(src, dst)
             if kept < CROP_KEEP_WARNING:
+                explicit = ("targets", name, "reframe") in report.campaign.positions.values
                 report.warn(
-                    ("targets", name, "reframe")
-                    if ("targets", name, "reframe") in report.campaign.positions.values
-                    else ("targets", name),
+                    ("targets", name, "reframe") if explicit else ("targets", name),
                     f"clips[{i}] ({clip.id}): cropping {width}x{height} to {preset.aspect_label} "
                     f"keeps only {kept:.0%} of the frame; consider reframe: blur or pad",
+                    key=not explicit,
                 )
     if info is not None and not info.has_audio:
         report.warn(

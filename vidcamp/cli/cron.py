@@ -1,0 +1,41 @@
+"""``vidcamp cron``: the crontab line that publishes due posts, and how to rehearse first."""
+
+from __future__ import annotations
+
+import click
+
+CRON_LINE = "*/5 * * * * vidcamp publish --due --quiet"
+
+
+@click.command("cron")
+@click.option("--line", "line_only", is_flag=True, help="Print only the crontab line.")
+def command(line_only: bool) -> None:
+    """Print the crontab line that publishes due posts, with an explanation."""
+    if line_only:
+        click.echo(CRON_LINE)
+        return
+    from vidcamp.paths import ledger_path
+
+    click.echo(
+        f"""\
+# Add this line with `crontab -e` (cron mails you only when something goes wrong):
+{CRON_LINE}
+
+# Every five minutes it uploads the posts that are due, each exactly once:
+#  - platform-mode posts (YouTube, Facebook, Dailymotion) upload as soon as they are built and
+#    the platform publishes them at their time, even if this machine is off then;
+#  - cron-mode posts, and every X post, upload at their time, so keep the machine on.
+# A run that is killed resumes where it stopped on the next run; a post that fails is retried
+# with back-off, then marked failed. `vidcamp status` shows where everything is.
+# Exit codes: 0 all done, 5 a post failed, 6 some went out and the rest wait in the ledger.
+# Ledger: {ledger_path()} (VIDCAMP_LEDGER moves it). If cron cannot find vidcamp, use
+# the full path printed by `command -v vidcamp`.
+
+# Rehearse first, against the loopback sandbox instead of the real platforms:
+#   vidcamp sandbox serve --port 8765 &
+#   vidcamp publish --due --sandbox           # or VIDCAMP_SANDBOX_URL=http://127.0.0.1:PORT
+#   vidcamp status --sandbox
+# --sandbox sends every upload to the sandbox (it sets VIDCAMP_API_ROOT) and records results in
+# a separate rehearsal ledger copied from the real one, so a rehearsal never marks a real post
+# as published."""
+    )

@@ -1,0 +1,219 @@
+"""Queueing a campaign's posts into the ledger, idempotently (``vidcamp build`` calls this)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from vidcamp.jobs import Post
+from vidcamp.ledger.clock import from_db, to_db, wall
+from vidcamp.ledger.clock import now as clock_now
+from vidcamp.ledger.store import (
+    CANCELLED,
+    PROCESSING,
+    PUBLISHED,
+    QUEUED,
+    UPLOADING,
+    Ledger,
+    _lease_free,
+    _row,
+)
+
+
+@dataclass(frozen=True)
+class QueueReport:
+    """What queueing did, post key by post key."""
+
+    ledger: Path
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()  # unpublished post whose render changed: starts over
+    updated: tuple[str, ...] = ()  # title, schedule or other metadata changed
+    unchanged: tuple[str, ...] = ()
+    republish_needed: tuple[str, ...] = ()  # published, render changed: `vidcamp republish`
+    busy: tuple[str, ...] = ()  # being uploaded right now: left as it is
+    cancelled: tuple[str, ...] = ()  # cancelled by the user: kept cancelled
+
+    @property
+    def total(self) -> int:
+        return sum(
+            len(group)
+            for group in (
+                self.added, self.replaced, self.updated, self.unchanged,
+                self.republish_needed, self.busy, self.cancelled,
+            )
+        )
+
+    def summary(self) -> list[str]:
+        """Lines for the build output: counts first, then what needs the user."""
+        counts = [
+            f"{len(self.added)} new",
+            f"{len(self.replaced)} replaced",
+            f"{len(self.updated)} updated",
+            f"{len(self.unchanged)} unchanged",
+        ]
+        lines = [f"queued {self.total} posts in {self.ledger}: " + ", ".join(counts)]
+        for key in self.republish_needed:
+            lines.append(
+                f"  {key}: already published; its render changed — "
+                f"`vidcamp republish {key}` to post the new one"
+            )
+        for key in self.busy:
+            lines.append(f"  {key}: being uploaded right now; left as it is")
+        for key in self.cancelled:
+            lines.append(f"  {key}: cancelled; `vidcamp retry {key}` to queue it again")
+        return lines
+
+
+def effective_mode(post: Post) -> str:
+    """``platform`` only where the platform can publish at a set time by itself; else ``cron``."""
+    if post.mode != "platform":
+        return "cron"
+    from vidcamp.presets import PRESETS
+
+    preset = PRESETS.get(post.preset)
+    if post.platform == "x" or preset is None or not preset.can_schedule:
+        return "cron"
+    return "platform"
+
+
+def _fields(post: Post) -> dict[str, Any]:
+    """The row columns a Post determines (everything but the ledger's own bookkeeping)."""
+    if post.publish_at.tzinfo is None:
+        raise ValueError(f"{post.key}: publish_at has no time zone")
+    return {
+        "campaign": post.campaign,
+        "clip_id": post.clip_id,
+        "target": post.target,
+        "platform": post.platform,
+        "preset": post.preset,
+        "account": post.account,
+        "video": str(post.video),
+        "thumbnail": None if post.thumbnail is None else str(post.thumbnail),
+        "render_hash": post.render_hash,
+        "publish_at": to_db(post.publish_at),
+        "mode": effective_mode(post),
+        "privacy": post.privacy,
+        "title": post.title,
+        "description": post.description,
+        "tags": json.dumps(list(post.tags)),
+        "made_for_kids": 1 if post.made_for_kids else 0,
+    }
+
+
+_RENDER = ("render_hash", "video")
+
+
+def queue_posts(
+    posts: Sequence[Post], *, ledger_path: Path | None = None, now: datetime | None = None
+) -> QueueReport:
+    """Put a campaign's posts in the ledger: never twice; changed renders handled by the rules."""
+    with Ledger.open(ledger_path) as ledger:
+        return queue_into(ledger, posts, now=now)
+
+
+def queue_into(
+    ledger: Ledger, posts: Sequence[Post], *, now: datetime | None = None
+) -> QueueReport:
+    """``queue_posts`` on an open ledger, all posts in one transaction."""
+    now = now or clock_now()
+    groups: dict[str, list[str]] = {
+        name: []
+        for name in (
+            "added", "replaced", "updated", "unchanged", "republish_needed", "busy", "cancelled",
+        )
+    }
+    seen: set[str] = set()
+    with ledger._tx() as conn:
+        stamp = to_db(wall())
+        for post in posts:
+            key = post.key
+            if key in seen:
+                raise ValueError(f"{key}: the same post twice in one batch")
+            seen.add(key)
+            fields = _fields(post)
+            due = fields["publish_at"] if fields["mode"] == "cron" else to_db(now)
+            raw = conn.execute("SELECT * FROM posts WHERE key = ?", (key,)).fetchone()
+            if raw is None:
+                cols = {**fields, "key": key, "state": QUEUED, "attempts": 0,
+                        "next_attempt_at": due, "created_at": stamp, "updated_at": stamp}
+                cur = conn.execute(
+                    f"INSERT INTO posts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    tuple(cols.values()),
+                )
+                post_id = cur.lastrowid
+                assert post_id is not None
+                ledger._event(conn, post_id, None, QUEUED, None, f"queued, {fields['mode']} mode")
+                groups["added"].append(key)
+                continue
+
+            row = _row(raw)
+            old = {name: raw[name] for name in fields}
+            render_changed = any(old[name] != fields[name] for name in _RENDER)
+            meta_changed = any(
+                old[name] != fields[name] for name in fields if name not in _RENDER
+            )
+            if not render_changed and not meta_changed:
+                groups["unchanged"].append(key)
+                continue
+            if row.state == CANCELLED:
+                groups["cancelled"].append(key)
+                continue
+            if row.lease_owner is not None and not _lease_free(row):
+                groups["busy"].append(key)
+                continue
+            if row.state in (PUBLISHED, PROCESSING):
+                # the platform already has this post; a new render goes out only on request
+                if render_changed and raw["pending_render_hash"] != fields["render_hash"]:
+                    conn.execute(
+                        "UPDATE posts SET pending_render_hash = ?, pending_video = ?,"
+                        " updated_at = ? WHERE id = ?",
+                        (fields["render_hash"], fields["video"], stamp, row.id),
+                    )
+                    ledger._event(
+                        conn, row.id, row.state, row.state, None,
+                        f"render changed to {post.render_hash[:12]}; waiting for republish",
+                    )
+                if render_changed:
+                    groups["republish_needed"].append(key)
+                else:
+                    groups["unchanged"].append(key)
+                continue
+            if render_changed:
+                conn.execute(
+                    f"UPDATE posts SET {_assign(fields)}, state = ?, attempts = 0,"
+                    " next_attempt_at = ?, resume = NULL, bytes_sent = NULL, bytes_total = NULL,"
+                    " last_error = NULL, error_kind = NULL, remote_id = NULL, url = NULL,"
+                    " lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?",
+                    (*fields.values(), QUEUED, due, stamp, row.id),
+                )
+                ledger._event(
+                    conn, row.id, row.state, QUEUED, None,
+                    f"render changed to {post.render_hash[:12]}; replaced, upload starts over",
+                )
+                groups["replaced"].append(key)
+                continue
+            # metadata only: the schedule moves with it unless a retry time is pending
+            next_at = row.next_attempt_at
+            if row.state in (QUEUED, UPLOADING) and old["publish_at"] != fields["publish_at"]:
+                next_at = from_db(due) or next_at
+            if old["mode"] != fields["mode"] and row.state == QUEUED:
+                next_at = from_db(due) or next_at
+            conn.execute(
+                f"UPDATE posts SET {_assign(fields)}, next_attempt_at = ?, updated_at = ?"
+                " WHERE id = ?",
+                (*fields.values(), to_db(next_at), stamp, row.id),
+            )
+            ledger._event(conn, row.id, row.state, row.state, None, "details updated by build")
+            groups["updated"].append(key)
+    return QueueReport(ledger=ledger.path, **{name: tuple(keys) for name, keys in groups.items()})
+
+
+def _assign(fields: dict[str, Any]) -> str:
+    return ", ".join(f"{name} = ?" for name in fields)
+
+
+__all__ = ["QueueReport", "effective_mode", "queue_into", "queue_posts"]

@@ -1,0 +1,55 @@
+"""Rehearsal against the sandbox: its own ledger, mirrored from the real one, and its API root.
+
+A rehearsal must never mark a real post as published, so ``--sandbox`` works on a second ledger
+file beside the real one (``ledger.sqlite3`` -> ``ledger.sandbox.sqlite3``) into which the real
+ledger's posts are copied by the ordinary queueing rules before each run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from vidcamp.errors import UsageError
+
+SANDBOX_URL_ENV = "VIDCAMP_SANDBOX_URL"
+API_ROOT_ENV = "VIDCAMP_API_ROOT"
+DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
+
+
+def sandbox_url() -> str:
+    """Where the sandbox listens: ``VIDCAMP_SANDBOX_URL``, else the serve command's default."""
+    url = os.environ.get(SANDBOX_URL_ENV, DEFAULT_SANDBOX_URL).rstrip("/")
+    if not url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]")):
+        raise UsageError(f"{SANDBOX_URL_ENV}={url!r}: the sandbox must be on loopback (127.0.0.1)")
+    return url
+
+
+def sandbox_ledger_path(real: Path) -> Path:
+    return real.with_name(real.stem + ".sandbox" + (real.suffix or ".sqlite3"))
+
+
+def enter_sandbox(real_ledger: Path) -> Path:
+    """Point uploads at the sandbox, mirror the real ledger's posts, return the sandbox ledger."""
+    os.environ[API_ROOT_ENV] = sandbox_url()
+    target = sandbox_ledger_path(real_ledger)
+    if real_ledger.exists():
+        from vidcamp.jobs import Post
+        from vidcamp.ledger.queue import queue_into
+        from vidcamp.ledger.store import Ledger
+
+        with Ledger.open(real_ledger, create=False) as source:
+            posts = [
+                Post(
+                    campaign=r.campaign, clip_id=r.clip_id, target=r.target,
+                    platform=r.platform, preset=r.preset, account=r.account, video=r.video,
+                    thumbnail=r.thumbnail, render_hash=r.render_hash, publish_at=r.publish_at,
+                    privacy=r.privacy, mode=r.mode, title=r.title,
+                    description=r.description, tags=r.tags, made_for_kids=r.made_for_kids,
+                )
+                for r in source.posts()
+                if r.state != "cancelled"
+            ]
+        with Ledger.open(target) as rehearsal:
+            queue_into(rehearsal, posts)
+    return target

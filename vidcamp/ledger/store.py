@@ -1,0 +1,791 @@
+"""The ledger: one SQLite file recording every post, its state, and every transition it made.
+
+Durability comes from SQLite itself: WAL journal, ``synchronous=FULL``, one transaction per state
+change. A process killed mid-write loses at most the transaction it had not committed. The file is
+never recreated behind the user's back: an unreadable, foreign or newer file is a ``LedgerError``.
+
+States::
+
+    queued ─▶ uploading ─▶ processing ─▶ published
+       ▲  │        │             │
+       │  └────────┴─────────────┴──▶ failed | deferred | cancelled
+       └──────── retry / republish / back-off ◀─┘
+
+Mutual exclusion between overlapping ``publish --due`` runs is a lease on the row
+(``lease_owner`` + ``lease_until``), taken inside ``BEGIN IMMEDIATE`` so two claimers cannot both
+see the row free. A lease is free when it has expired, or when its owner is a process on this
+host that no longer exists (a run killed by cron's timeout or an OOM kill frees its posts at once).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from vidcamp.errors import LedgerError, UsageError
+from vidcamp.ledger.clock import from_db, to_db, wall
+
+QUEUED = "queued"
+UPLOADING = "uploading"
+PROCESSING = "processing"
+PUBLISHED = "published"
+FAILED = "failed"
+DEFERRED = "deferred"
+CANCELLED = "cancelled"
+STATES = (QUEUED, UPLOADING, PROCESSING, PUBLISHED, FAILED, DEFERRED, CANCELLED)
+#: states a post can be claimed from once its next attempt time has come
+CLAIMABLE = (QUEUED, DEFERRED, UPLOADING, PROCESSING)
+#: states in which the post has not gone out and will not go out without a user's command
+STOPPED = (FAILED, CANCELLED)
+
+#: "vdcp": marks a SQLite file as a vidcamp ledger (PRAGMA application_id)
+APPLICATION_ID = 0x76646370
+DEFAULT_LEASE_SECONDS = 120.0
+
+# Named migrations, applied in order and recorded in the ``migrations`` table; PRAGMA user_version
+# holds how many ran, so a file written by a newer vidcamp is recognised and refused.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_posts_and_events",
+        """
+        CREATE TABLE posts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL UNIQUE,
+            campaign TEXT NOT NULL,
+            clip_id TEXT NOT NULL,
+            target TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            preset TEXT NOT NULL,
+            account TEXT NOT NULL,
+            video TEXT NOT NULL,
+            thumbnail TEXT,
+            render_hash TEXT NOT NULL,
+            publish_at TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('platform', 'cron')),
+            privacy TEXT NOT NULL,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            made_for_kids INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'uploading', 'processing',
+                'published', 'failed', 'deferred', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            lease_owner TEXT,
+            lease_until TEXT,
+            remote_id TEXT,
+            url TEXT,
+            resume TEXT,
+            bytes_sent INTEGER,
+            bytes_total INTEGER,
+            last_error TEXT,
+            error_kind TEXT,
+            pending_render_hash TEXT,
+            pending_video TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX posts_due ON posts (state, next_attempt_at);
+        CREATE INDEX posts_campaign ON posts (campaign, clip_id);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            at TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT NOT NULL,
+            owner TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX events_post ON events (post_id, id);
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        """,
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """One row of the ledger's posts table, decoded."""
+
+    id: int
+    key: str
+    campaign: str
+    clip_id: str
+    target: str
+    platform: str
+    preset: str
+    account: str
+    video: Path
+    thumbnail: Path | None
+    render_hash: str
+    publish_at: datetime
+    mode: str
+    privacy: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    made_for_kids: bool
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    lease_owner: str | None
+    lease_until: datetime | None
+    remote_id: str | None
+    url: str | None
+    resume: dict[str, Any] | None
+    bytes_sent: int | None
+    bytes_total: int | None
+    last_error: str | None
+    error_kind: str | None
+    pending_render_hash: str | None
+    pending_video: Path | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def progress(self) -> float | None:
+        """Fraction of the file the platform has acknowledged, when known."""
+        if self.state == PUBLISHED:
+            return 1.0
+        if self.bytes_sent is None or not self.bytes_total:
+            return None
+        return min(1.0, self.bytes_sent / self.bytes_total)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-able view for ``--json`` output (resumable state left out: it is internal)."""
+        return {
+            "id": self.id,
+            "key": self.key,
+            "campaign": self.campaign,
+            "clip": self.clip_id,
+            "target": self.target,
+            "platform": self.platform,
+            "account": self.account,
+            "state": self.state,
+            "mode": self.mode,
+            "scheduled": self.publish_at.isoformat(),
+            "next_attempt": self.next_attempt_at.isoformat(),
+            "attempts": self.attempts,
+            "progress": self.progress,
+            "remote_id": self.remote_id,
+            "url": self.url,
+            "error": self.last_error,
+            "error_kind": self.error_kind,
+            "video": str(self.video),
+            "render_hash": self.render_hash,
+            "changed_render_waiting": self.pending_render_hash is not None,
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded transition of a post."""
+
+    id: int
+    post_id: int
+    at: datetime
+    from_state: str | None
+    to_state: str
+    owner: str | None
+    detail: str
+
+
+class LeaseLost(LedgerError):
+    """This run no longer holds the post's lease: it must stop touching the post."""
+
+
+def new_owner() -> str:
+    """A lease owner id: host, pid and a random part (pids are reused; the random part is not)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _owner_is_dead(owner: str) -> bool:
+    """True only when the owner was a process on this host that has gone away."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        # our own process: the lease is ours unless the owner string differs (another Ledger
+        # object in this process, e.g. a test); an exact-owner check happens elsewhere
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Ledger:
+    """An open ledger file. Use ``Ledger.open(path)``; close it (or use ``with``) when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+
+    # ----------------------------------------------------------------- opening and checking
+    @classmethod
+    def open(cls, path: Path | None = None, *, create: bool = True) -> Ledger:
+        """Open (and, only when the file does not exist yet, create) the ledger at ``path``."""
+        if path is None:
+            from vidcamp.paths import ledger_path
+
+            path = ledger_path()
+        path = Path(path)
+        exists = path.exists()
+        if exists and path.is_dir():
+            raise LedgerError(f"{path}: is a directory, not a ledger file")
+        if exists and path.stat().st_size == 0:
+            # an empty file may be a truncated ledger; starting afresh would forget what was
+            # published and post it all again
+            raise LedgerError(
+                f"{path}: the file is empty, not a vidcamp ledger (move it away to start a new one)"
+            )
+        if not exists:
+            if not create:
+                raise LedgerError(f"{path}: no ledger here (run `vidcamp build` to queue posts)")
+            cls._create(path)
+        uri = f"{path.resolve().as_uri()}?mode=rw"  # rw, never c: an open never creates a file
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{path}: cannot open the ledger: {exc}") from None
+        conn.row_factory = sqlite3.Row
+        ledger = cls(path, conn)
+        try:
+            ledger._prepare()
+        except BaseException:
+            conn.close()
+            raise
+        return ledger
+
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """Build a new ledger under a temp name and link it into place (a racing creator wins)."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(f"{path}: cannot create the ledger folder: {exc}") from None
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.new")
+        try:
+            try:
+                conn = sqlite3.connect(str(tmp), timeout=30.0, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise LedgerError(f"{path}: cannot create the ledger: {exc}") from None
+            conn.row_factory = sqlite3.Row
+            fresh = cls(tmp, conn)
+            try:
+                with fresh._errors("create"):
+                    conn.execute("PRAGMA journal_mode = WAL")
+                fresh._migrate()
+            finally:
+                conn.close()  # checkpoints the WAL into the file
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another process created it first: use theirs
+            except OSError:
+                if not path.exists():
+                    os.replace(tmp, path)
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+
+    def _prepare(self) -> None:
+        conn = self._conn
+        with self._errors("read"):
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise LedgerError(
+                f"{self.path}: a SQLite file but not a vidcamp ledger "
+                f"(application_id {app_id:#x}, {tables} tables); refusing to touch it"
+            )
+        if version > SCHEMA_VERSION:
+            raise LedgerError(
+                f"{self.path}: written by a newer vidcamp (schema {version}, this version "
+                f"knows {SCHEMA_VERSION}); upgrade vidcamp"
+            )
+        with self._errors("set up"):
+            conn.execute("PRAGMA busy_timeout = 30000")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            self._migrate()
+        else:
+            self._check_migrations()
+
+    def _migrate(self) -> None:
+        with self._tx() as conn:
+            # re-read inside the write lock: another process may have migrated meanwhile
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS migrations ("
+                    " id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)"
+                )
+            for index, (name, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _split_sql(sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                    (index, name, to_db(wall())),
+                )
+                conn.execute(f"PRAGMA user_version = {index}")
+        self._check_migrations()
+
+    def _check_migrations(self) -> None:
+        with self._errors("read"):
+            names = [r[0] for r in self._conn.execute("SELECT name FROM migrations ORDER BY id")]
+        known = [name for name, _ in MIGRATIONS]
+        if names != known:
+            raise LedgerError(
+                f"{self.path}: migrations recorded in the file ({', '.join(names) or 'none'}) "
+                f"do not match this vidcamp's ({', '.join(known)})"
+            )
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"{self.path}: cannot {doing} the ledger: {exc}") from None
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with the write lock up front (BEGIN IMMEDIATE)."""
+        with self._errors("write"):
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # ----------------------------------------------------------------- reading
+    def posts(self, campaign: str | None = None) -> list[PostRow]:
+        """Every post, or one campaign's, in campaign / clip / target / account order."""
+        sql = "SELECT * FROM posts"
+        args: tuple[Any, ...] = ()
+        if campaign is not None:
+            sql += " WHERE campaign = ?"
+            args = (campaign,)
+        sql += " ORDER BY campaign, clip_id, target, account"
+        with self._errors("read"):
+            return [_row(r) for r in self._conn.execute(sql, args).fetchall()]
+
+    def get(self, ref: str | int) -> PostRow:
+        """A post by its numeric id or its key ``campaign/clip/target/account``."""
+        with self._errors("read"):
+            if isinstance(ref, int) or str(ref).isdigit():
+                cur = self._conn.execute("SELECT * FROM posts WHERE id = ?", (int(ref),))
+            else:
+                cur = self._conn.execute("SELECT * FROM posts WHERE key = ?", (str(ref),))
+            found = cur.fetchone()
+        if found is None:
+            raise UsageError(f"no post {ref!r} in {self.path} (see `vidcamp status`)")
+        return _row(found)
+
+    def find(self, key: str) -> PostRow | None:
+        with self._errors("read"):
+            found = self._conn.execute("SELECT * FROM posts WHERE key = ?", (key,)).fetchone()
+        return None if found is None else _row(found)
+
+    def events(self, post_id: int | None = None) -> list[Event]:
+        sql = "SELECT id, post_id, at, from_state, to_state, owner, detail FROM events"
+        args: tuple[Any, ...] = ()
+        if post_id is not None:
+            sql += " WHERE post_id = ?"
+            args = (post_id,)
+        with self._errors("read"):
+            rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
+        return [
+            Event(r[0], r[1], from_db(r[2]) or wall(), r[3], r[4], r[5], r[6]) for r in rows
+        ]
+
+    def due(
+        self, now: datetime, *, campaign: str | None = None, include_leased: bool = False
+    ) -> list[PostRow]:
+        """Posts whose next attempt time has come (by default only those nobody holds)."""
+        sql = (
+            f"SELECT * FROM posts WHERE state IN ({_marks(CLAIMABLE)}) AND next_attempt_at <= ?"
+        )
+        args: list[Any] = [*CLAIMABLE, to_db(now)]
+        if campaign is not None:
+            sql += " AND campaign = ?"
+            args.append(campaign)
+        sql += " ORDER BY next_attempt_at, id"
+        with self._errors("read"):
+            rows = [_row(r) for r in self._conn.execute(sql, args).fetchall()]
+        if include_leased:
+            return rows
+        return [r for r in rows if _lease_free(r)]
+
+    # ----------------------------------------------------------------- leases
+    def claim(
+        self,
+        owner: str,
+        now: datetime,
+        *,
+        campaign: str | None = None,
+        exclude: Sequence[int] = (),
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> PostRow | None:
+        """Take the lease on the next due post nobody holds and mark it uploading; None if none."""
+        sql = (
+            f"SELECT * FROM posts WHERE state IN ({_marks(CLAIMABLE)}) AND next_attempt_at <= ?"
+        )
+        args: list[Any] = [*CLAIMABLE, to_db(now)]
+        if campaign is not None:
+            sql += " AND campaign = ?"
+            args.append(campaign)
+        sql += " ORDER BY next_attempt_at, id"
+        with self._tx() as conn:
+            for raw in conn.execute(sql, args).fetchall():
+                row = _row(raw)
+                if row.id in exclude or not _lease_free(row):
+                    continue
+                until = wall() + timedelta(seconds=lease_seconds)
+                conn.execute(
+                    "UPDATE posts SET lease_owner = ?, lease_until = ?, state = ?, updated_at = ?"
+                    " WHERE id = ?",
+                    (owner, to_db(until), _claimed_state(row), to_db(wall()), row.id),
+                )
+                if row.lease_owner is not None:
+                    detail = f"took over the stale lease of {row.lease_owner}"
+                elif row.resume:
+                    detail = "claimed; resuming the saved upload"
+                else:
+                    detail = "claimed"
+                self._event(conn, row.id, row.state, _claimed_state(row), owner, detail)
+                return _row(conn.execute("SELECT * FROM posts WHERE id = ?", (row.id,)).fetchone())
+        return None
+
+    def renew(self, post_id: int, owner: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+        """Push the lease forward; LedgerError if this owner no longer holds it."""
+        until = wall() + timedelta(seconds=lease_seconds)
+        with self._tx() as conn:
+            self._held(conn, post_id, owner)
+            conn.execute("UPDATE posts SET lease_until = ? WHERE id = ?", (to_db(until), post_id))
+
+    def save_resume(
+        self,
+        post_id: int,
+        owner: str,
+        state: dict[str, Any],
+        *,
+        processing: bool = False,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> None:
+        """Commit the upload's resumable state now (and renew the lease while at it)."""
+        until = wall() + timedelta(seconds=lease_seconds)
+        encoded = json.dumps(state, sort_keys=True)
+        sent, total = _bytes_of(state)
+        with self._tx() as conn:
+            row = self._held(conn, post_id, owner)
+            conn.execute(
+                "UPDATE posts SET resume = ?, lease_until = ?, updated_at = ?,"
+                " bytes_sent = COALESCE(?, bytes_sent), bytes_total = COALESCE(?, bytes_total)"
+                " WHERE id = ?",
+                (encoded, to_db(until), to_db(wall()), sent, total, post_id),
+            )
+            if processing and row.state == UPLOADING:
+                conn.execute("UPDATE posts SET state = ? WHERE id = ?", (PROCESSING, post_id))
+                self._event(conn, post_id, UPLOADING, PROCESSING, owner, "upload complete")
+
+    def save_progress(
+        self, post_id: int, owner: str, sent: int, total: int | None,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> None:
+        until = wall() + timedelta(seconds=lease_seconds)
+        with self._tx() as conn:
+            self._held(conn, post_id, owner)
+            conn.execute(
+                "UPDATE posts SET bytes_sent = ?, bytes_total = COALESCE(?, bytes_total),"
+                " lease_until = ? WHERE id = ?",
+                (sent, total, to_db(until), post_id),
+            )
+
+    def mark_published(self, post_id: int, owner: str, remote_id: str, url: str) -> PostRow:
+        with self._tx() as conn:
+            row = self._held(conn, post_id, owner)
+            conn.execute(
+                "UPDATE posts SET state = ?, remote_id = ?, url = ?, lease_owner = NULL,"
+                " lease_until = NULL, last_error = NULL, error_kind = NULL, resume = NULL,"
+                " bytes_sent = bytes_total, updated_at = ? WHERE id = ?",
+                (PUBLISHED, remote_id, url, to_db(wall()), post_id),
+            )
+            self._event(conn, post_id, row.state, PUBLISHED, owner, url)
+        return self.get(post_id)
+
+    def mark_problem(
+        self,
+        post_id: int,
+        owner: str,
+        *,
+        state: str,
+        kind: str,
+        error: str,
+        next_attempt_at: datetime | None = None,
+        count_attempt: bool = True,
+        keep_resume: bool = True,
+    ) -> PostRow:
+        """Record a failed attempt: back to queued (retry later), deferred, or failed for good."""
+        if state not in (QUEUED, DEFERRED, FAILED):
+            raise ValueError(f"not a problem state: {state}")
+        with self._tx() as conn:
+            row = self._held(conn, post_id, owner)
+            conn.execute(
+                "UPDATE posts SET state = ?, error_kind = ?, last_error = ?,"
+                " next_attempt_at = COALESCE(?, next_attempt_at),"
+                " attempts = attempts + ?, lease_owner = NULL, lease_until = NULL,"
+                " resume = CASE WHEN ? THEN resume ELSE NULL END, updated_at = ? WHERE id = ?",
+                (
+                    state, kind, error, None if next_attempt_at is None else to_db(next_attempt_at),
+                    1 if count_attempt else 0, 1 if keep_resume else 0, to_db(wall()), post_id,
+                ),
+            )
+            self._event(conn, post_id, row.state, state, owner, f"{kind}: {error}")
+        return self.get(post_id)
+
+    def reschedule(self, post_id: int, owner: str, at: datetime, why: str) -> PostRow:
+        """Give the lease back and wait until ``at`` (no attempt counted)."""
+        with self._tx() as conn:
+            row = self._held(conn, post_id, owner)
+            back = QUEUED if row.state == UPLOADING and not row.resume else row.state
+            conn.execute(
+                "UPDATE posts SET state = ?, next_attempt_at = ?, lease_owner = NULL,"
+                " lease_until = NULL, updated_at = ? WHERE id = ?",
+                (back, to_db(at), to_db(wall()), post_id),
+            )
+            self._event(conn, post_id, row.state, back, owner, why)
+        return self.get(post_id)
+
+    def release(self, post_id: int, owner: str, why: str = "released") -> None:
+        """Give the lease back without a result (interrupted): the next run resumes the post."""
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT state FROM posts WHERE id = ? AND lease_owner = ?", (post_id, owner)
+            ).fetchone()
+            if row is None:
+                return
+            conn.execute(
+                "UPDATE posts SET lease_owner = NULL, lease_until = NULL WHERE id = ?", (post_id,)
+            )
+            self._event(conn, post_id, row[0], row[0], owner, why)
+
+    def _held(self, conn: sqlite3.Connection, post_id: int, owner: str) -> PostRow:
+        raw = conn.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
+        if raw is None or raw["lease_owner"] != owner:
+            raise LeaseLost(
+                f"{self.path}: post {post_id} is no longer leased to this run "
+                "(another run took it over); stopping this upload"
+            )
+        return _row(raw)
+
+    # ----------------------------------------------------------------- user commands
+    def retry(self, ref: str | int, now: datetime) -> PostRow:
+        """A failed, deferred, cancelled or waiting post goes back to the queue, due now."""
+        row = self.get(ref)
+        if row.state == PUBLISHED:
+            raise UsageError(
+                f"{row.key} is already published ({row.url}); "
+                "use `vidcamp republish` to post it again"
+            )
+        with self._tx() as conn:
+            fresh = _row(conn.execute("SELECT * FROM posts WHERE id = ?", (row.id,)).fetchone())
+            if fresh.lease_owner and _lease_free(fresh) is False:
+                raise UsageError(f"{row.key} is being uploaded right now by {fresh.lease_owner}")
+            back = UPLOADING if fresh.state in (UPLOADING, PROCESSING) else QUEUED
+            due = max(now, fresh.publish_at) if fresh.mode == "cron" else now
+            conn.execute(
+                "UPDATE posts SET state = ?, attempts = 0, next_attempt_at = ?, last_error = NULL,"
+                " error_kind = NULL, updated_at = ? WHERE id = ?",
+                (back, to_db(due), to_db(wall()), row.id),
+            )
+            self._event(conn, row.id, fresh.state, back, None, "retry requested")
+        return self.get(row.id)
+
+    def cancel(self, ref: str | int) -> PostRow:
+        """Stop a post that has not gone out; refused while an upload of it is running."""
+        row = self.get(ref)
+        with self._tx() as conn:
+            fresh = _row(conn.execute("SELECT * FROM posts WHERE id = ?", (row.id,)).fetchone())
+            if fresh.state == PUBLISHED:
+                raise UsageError(
+                    f"{row.key} is already published ({fresh.url}); remove it on the platform"
+                )
+            if fresh.state == CANCELLED:
+                return fresh
+            if fresh.lease_owner and not _lease_free(fresh):
+                raise UsageError(
+                    f"{row.key} is being uploaded right now by {fresh.lease_owner}; "
+                    "try again when that run ends"
+                )
+            conn.execute(
+                "UPDATE posts SET state = ?, lease_owner = NULL, lease_until = NULL,"
+                " updated_at = ? WHERE id = ?",
+                (CANCELLED, to_db(wall()), row.id),
+            )
+            self._event(conn, row.id, fresh.state, CANCELLED, None, "cancelled by the user")
+        return self.get(row.id)
+
+    def republish(self, ref: str | int, now: datetime) -> PostRow:
+        """Queue a published post again, with its changed render if one is waiting."""
+        row = self.get(ref)
+        if row.state != PUBLISHED:
+            raise UsageError(
+                f"{row.key} is {row.state}, not published; use `vidcamp retry` for it"
+            )
+        with self._tx() as conn:
+            video = row.pending_video or row.video
+            render_hash = row.pending_render_hash or row.render_hash
+            due = max(now, row.publish_at) if row.mode == "cron" else now
+            conn.execute(
+                "UPDATE posts SET state = ?, video = ?, render_hash = ?, pending_video = NULL,"
+                " pending_render_hash = NULL, remote_id = NULL, url = NULL, resume = NULL,"
+                " bytes_sent = NULL, bytes_total = NULL, attempts = 0, last_error = NULL,"
+                " error_kind = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                (QUEUED, str(video), render_hash, to_db(due), to_db(wall()), row.id),
+            )
+            self._event(
+                conn, row.id, PUBLISHED, QUEUED, None,
+                f"republish requested (was {row.remote_id} {row.url}; render {render_hash[:12]})",
+            )
+        return self.get(row.id)
+
+    # ----------------------------------------------------------------- used by queue_posts
+    def _event(
+        self,
+        conn: sqlite3.Connection,
+        post_id: int,
+        from_state: str | None,
+        to_state: str,
+        owner: str | None,
+        detail: str,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO events (post_id, at, from_state, to_state, owner, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (post_id, to_db(wall()), from_state, to_state, owner, detail),
+        )
+
+
+def _claimed_state(row: PostRow) -> str:
+    return PROCESSING if row.state == PROCESSING else UPLOADING
+
+
+def _lease_free(row: PostRow) -> bool:
+    if row.lease_owner is None:
+        return True
+    if row.lease_until is None or row.lease_until <= wall():
+        return True
+    return _owner_is_dead(row.lease_owner)
+
+
+def _bytes_of(state: dict[str, Any]) -> tuple[int | None, int | None]:
+    """Acknowledged and total bytes, if the client's resumable state says."""
+    sent = next((state[k] for k in ("offset", "bytes_sent", "sent", "acked") if k in state), None)
+    total = next((state[k] for k in ("size", "total", "bytes_total") if k in state), None)
+    return (
+        sent if isinstance(sent, int) and not isinstance(sent, bool) else None,
+        total if isinstance(total, int) and not isinstance(total, bool) else None,
+    )
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration script; trigger bodies keep their inner semicolons."""
+    statements: list[str] = []
+    current: list[str] = []
+    for part in script.split(";"):
+        current.append(part)
+        candidate = ";".join(current).strip()
+        if not candidate:
+            current = []
+            continue
+        if sqlite3.complete_statement(candidate + ";"):
+            statements.append(candidate)
+            current = []
+    return statements
+
+
+def _row(raw: Any) -> PostRow:
+    if not isinstance(raw, sqlite3.Row):
+        raise TypeError("rows come from a connection with sqlite3.Row factory")
+    g = raw
+
+    def path_or_none(value: str | None) -> Path | None:
+        return None if value is None else Path(value)
+
+    return PostRow(
+        id=g["id"],
+        key=g["key"],
+        campaign=g["campaign"],
+        clip_id=g["clip_id"],
+        target=g["target"],
+        platform=g["platform"],
+        preset=g["preset"],
+        account=g["account"],
+        video=Path(g["video"]),
+        thumbnail=path_or_none(g["thumbnail"]),
+        render_hash=g["render_hash"],
+        publish_at=from_db(g["publish_at"]) or wall(),
+        mode=g["mode"],
+        privacy=g["privacy"],
+        title=g["title"],
+        description=g["description"],
+        tags=tuple(json.loads(g["tags"])),
+        made_for_kids=bool(g["made_for_kids"]),
+        state=g["state"],
+        attempts=g["attempts"],
+        next_attempt_at=from_db(g["next_attempt_at"]) or wall(),
+        lease_owner=g["lease_owner"],
+        lease_until=from_db(g["lease_until"]),
+        remote_id=g["remote_id"],
+        url=g["url"],
+        resume=None if g["resume"] is None else json.loads(g["resume"]),
+        bytes_sent=g["bytes_sent"],
+        bytes_total=g["bytes_total"],
+        last_error=g["last_error"],
+        error_kind=g["error_kind"],
+        pending_render_hash=g["pending_render_hash"],
+        pending_video=path_or_none(g["pending_video"]),
+        created_at=from_db(g["created_at"]) or wall(),
+        updated_at=from_db(g["updated_at"]) or wall(),
+    )
