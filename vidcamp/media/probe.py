@@ -25,6 +25,7 @@ class VideoStreamInfo:
     bit_depth: int = 8  # bits per luma sample
     chroma: str = "4:2:0"  # chroma subsampling: 4:2:0, 4:2:2, 4:4:4, or "rgb"/"gray"
     frames_checked: int = 0  # packets looked at for the frame-rate check
+    duration: float = 0.0  # the video stream's own length in seconds (0 when unknown)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def probe(path: Path) -> MediaInfo:
                 bit_depth=depth,
                 chroma=chroma,
                 frames_checked=checked,
+                duration=_stream_seconds(vstream),
             )
         if astream is not None:
             actx = astream.codec_context
@@ -122,6 +124,12 @@ def _duration(container: object, stream: object) -> float:
         return float(dur) / 1_000_000  # av.time_base
     if stream is not None and getattr(stream, "duration", None) and stream.time_base:  # type: ignore[attr-defined]
         return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
+    return 0.0
+
+
+def _stream_seconds(stream: Any) -> float:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
     return 0.0
 
 

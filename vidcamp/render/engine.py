@@ -112,10 +112,16 @@ def render_clip(
         infos = {}
         for plan in plans:
             expected = min(total, plan.max_seconds or total)
-            infos[plan.variant.target] = check_output(
-                plan.temp_output, plan.variant.preset, expected_duration=expected,
-                fps=plan.fps, what=f"{job.clip_id}/{plan.variant.target}",
-            )
+            try:
+                infos[plan.variant.target] = check_output(
+                    plan.temp_output, plan.variant.preset, expected_duration=expected,
+                    fps=plan.fps, what=f"{job.clip_id}/{plan.variant.target}",
+                )
+            except RenderError as exc:
+                if "video lasts" not in exc.message:
+                    raise
+                # ffmpeg stops quietly at the end of a damaged file: say which file to suspect
+                raise RenderError(f"{exc.message}; is {job.source} truncated?") from exc
         thumbs = _thumbnails(exe, job, plans, infos, intro_len)
         _publish(job, plans, thumbs, infos, manifest)
     except BaseException:
