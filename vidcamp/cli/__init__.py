@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, print a VidcampError as one line, exit with its code."""
     args = sys.argv[1:] if argv is None else argv
     verbose = "-v" in args or "--verbose" in args
+    _setup_logging(verbose=verbose, quiet="-q" in args or "--quiet" in args)
     try:
         rc = cli.main(args=args, prog_name="vidcamp", standalone_mode=False)
         if isinstance(rc, int) and rc:
@@ -122,6 +123,18 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --verbose)", err=True)
         sys.exit(EXIT_UNEXPECTED)
+
+
+def _setup_logging(*, verbose: bool, quiet: bool) -> None:
+    """Library progress notes go to stderr as plain lines; --quiet keeps only warnings."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("vidcamp")
+    root.handlers[:] = [handler]
+    root.propagate = False
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
 
 
 def run_command(ctx: click.Context | None = None) -> dict[str, Any]:

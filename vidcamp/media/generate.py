@@ -15,7 +15,7 @@ def generate_footage(
     video: str = "testsrc2=size=1920x1080:rate=30",
     audio: str | None = "sine=frequency=440",
     duration: float = 20.0,
-    preset: str = "veryfast",
+    preset: str = "ultrafast",
 ) -> Path:
     """Encode ``duration`` seconds of lavfi ``video`` (+ ``audio``) to ``path``, atomically."""
     from vidcamp.media.ffmpeg import find_ffmpeg

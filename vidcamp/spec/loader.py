@@ -82,7 +82,9 @@ def _apply_defaults(data: dict[str, Any], positions: Positions) -> dict[str, Any
             if key not in clip:
                 clip[key] = copy.deepcopy(value)
                 positions.copy_subtree(("defaults", key), ("clips", i, key))
-            elif key in _MERGED_MAPPINGS and isinstance(value, dict) and isinstance(clip[key], dict):
+            elif (
+                key in _MERGED_MAPPINGS and isinstance(value, dict) and isinstance(clip[key], dict)
+            ):
                 inner = dict(clip[key])
                 for sub, sub_value in value.items():
                     if sub not in inner:
@@ -95,13 +97,17 @@ def _apply_defaults(data: dict[str, Any], positions: Positions) -> dict[str, Any
 
 
 def _dedupe(errors: list[SpecError]) -> list[SpecError]:
-    seen: set[str] = set()
+    # a value inherited from `defaults` fails once per clip: report it once, where it was written
+    seen: set[tuple[str, str]] = set()
     out = []
     for err in errors:
-        if err.message not in seen:
-            seen.add(err.message)
+        key = (str(err.location), err.field)
+        if key not in seen:
+            seen.add(key)
             out.append(err)
-    return sorted(out, key=lambda e: (e.location.line or 0, e.location.column or 0) if e.location else (0, 0))
+    return sorted(
+        out, key=lambda e: (e.location.line or 0, e.location.column or 0) if e.location else (0, 0)
+    )
 
 
 def _format_error(err: Any, positions: Positions) -> SpecError:
@@ -120,7 +126,11 @@ def _format_error(err: Any, positions: Positions) -> SpecError:
         allowed = _allowed_fields(loc[:-1])
         if allowed:
             close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-            reason += f' (did you mean "{close[0]}"?)' if close else f" (expected one of: {', '.join(allowed)})"
+            reason += (
+                f' (did you mean "{close[0]}"?)'
+                if close
+                else f" (expected one of: {', '.join(allowed)})"
+            )
         return SpecError(reason, location=positions.location(loc, key=True), field=field)
     reason = _reason(kind, err, shown)
     return SpecError(reason, location=positions.location(loc), field=field)
@@ -151,7 +161,7 @@ def _reason(kind: str, err: Any, shown: str) -> str:
         return f"{shown} is not a date and time (e.g. 2026-12-01T09:00:00+01:00)"
     msg = str(err.get("msg", "invalid value"))
     if msg.startswith("Input should be"):
-        return f"{shown} should be{msg[len('Input should be'):]}"
+        return f"{shown} should be{msg[len('Input should be') :]}"
     return msg[0].lower() + msg[1:] if msg else "invalid value"
 
 

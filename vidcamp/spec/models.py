@@ -31,7 +31,9 @@ def _timecode(value: Any) -> float:
         return parse_timecode(value)
     except ValueError:
         raise PydanticCustomError(
-            "timecode", "{shown} is not a timecode ({help})", {"shown": _show(value), "help": TIMECODE_HELP}
+            "timecode",
+            "{shown} is not a timecode ({help})",
+            {"shown": _show(value), "help": TIMECODE_HELP},
         ) from None
 
 
@@ -89,7 +91,9 @@ Duration = Annotated[
         }
     ),
 ]
-Identifier = Annotated[str, BeforeValidator(_identifier), WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
+Identifier = Annotated[
+    str, BeforeValidator(_identifier), WithJsonSchema({"type": "string", "pattern": _ID.pattern})
+]
 
 Privacy = Literal["public", "unlisted", "private"]
 ScheduleMode = Literal["platform", "cron"]
@@ -140,7 +144,7 @@ class CaptionLine(SpecModel):
 
 
 class CaptionsSpec(SpecModel):
-    """Burned-in captions: a subtitle file (timed on the source) or inline lines (timed on the clip)."""
+    """Burned-in captions: a subtitle file (timed on the source) or inline lines (on the clip)."""
 
     file: str | None = Field(None, description="SRT, VTT or ASS file relative to the campaign file")
     lines: list[CaptionLine] | None = None
@@ -165,7 +169,9 @@ class ClipFields(SpecModel):
     tags: list[str] | None = Field(None, description="tags/hashtags, without or with #")
     captions: CaptionsSpec | None = None
     hook: HookSpec | None = None
-    thumbnail: Timecode | None = Field(None, description="frame time for the thumbnail (clip timeline)")
+    thumbnail: Timecode | None = Field(
+        None, description="frame time for the thumbnail (clip timeline)"
+    )
     targets: list[str] | None = Field(None, description="only these targets (default: all)")
     publish_at: datetime | None = Field(None, description="publication time with time zone")
     privacy: Privacy | None = None
@@ -192,7 +198,7 @@ class Target(SpecModel):
     over_length: OverLength = "error"
     caption_style: str | None = None
     title: str | None = Field(None, description='template, e.g. "{clip.title} #shorts"')
-    description: str | None = Field(None, description="template, e.g. \"{clip.description}\"")
+    description: str | None = Field(None, description='template, e.g. "{clip.description}"')
     account: str | None = Field(None, description="credentials account; default from `accounts`")
     privacy: Privacy | None = None
     mode: ScheduleMode | None = None
@@ -226,12 +232,15 @@ class Brand(SpecModel):
 
 
 class Schedule(SpecModel):
-    start: datetime | None = Field(None, description="when the first clip goes out (with time zone)")
+    start: datetime | None = Field(
+        None, description="when the first clip goes out (with time zone)"
+    )
     every: Duration | None = Field(None, description="stagger between clips, e.g. 1d or 12h")
     timezone: str | None = Field(None, description="IANA zone for times written without an offset")
     privacy: Privacy = "public"
     mode: ScheduleMode | None = Field(
-        None, description="platform: upload ahead and let the platform publish; cron: upload on time"
+        None,
+        description="platform: upload ahead and let the platform publish; cron: upload on time",
     )
 
 

@@ -44,7 +44,9 @@ def read_subtitles(path: Path, *, encoding: str | None = None) -> Subtitles:
     try:
         subs = pysubs2.SSAFile.from_string(text)
     except Exception as exc:  # pysubs2 raises several unrelated types for bad input
-        raise SubtitleError(f"cannot be parsed as SRT, VTT or ASS ({type(exc).__name__}: {exc})") from None
+        raise SubtitleError(
+            f"cannot be parsed as SRT, VTT or ASS ({type(exc).__name__}: {exc})"
+        ) from None
     return Subtitles(subs, encoding, guessed)
 
 

@@ -16,7 +16,9 @@ _CLOCK = re.compile(
     re.VERBOSE,
 )
 _SECONDS = re.compile(r"^\d+(?:\.\d+)?$")
-_DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+(?:\.\d+)?)s)?$")
+_DURATION = re.compile(
+    r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+(?:\.\d+)?)s)?$"
+)
 
 
 def parse_timecode(value: object) -> float:

@@ -1,0 +1,122 @@
+"""`vidcamp plan`: every render variant and every post, without rendering or posting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from vidcamp.cli._common import (
+    campaign_argument,
+    console,
+    emit_json,
+    load_and_check,
+    print_warnings,
+)
+
+
+@click.command()
+@campaign_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option(
+    "--build-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where outputs go (default: build/ beside the campaign file).",
+)
+def command(campaign_file: Path, as_json: bool, build_dir: Path | None) -> None:
+    """Show what `vidcamp build` would render and queue.
+
+    Lists every variant (clip x target) with its output path, content hash and
+    whether an identical render is already built, then every post with its
+    account, time, privacy and scheduling mode.
+    """
+    from vidcamp.plan import plan_posts, plan_renders, render_environment
+
+    report = load_and_check(campaign_file)
+    loaded = report.campaign
+    renders = plan_renders(loaded, render_environment(), build_dir=build_dir)
+    posts = plan_posts(loaded, renders, now=datetime.now(UTC))
+    variants = [
+        {
+            "clip": r.clip_id,
+            "target": v.target,
+            "preset": v.preset.name,
+            "size": v.preset.size,
+            "reframe": v.reframe,
+            "duration": round(r.duration, 3),
+            "output": str(v.output),
+            "hash": v.content_hash,
+            "built": _is_built(v.output, v.content_hash),
+        }
+        for r in renders
+        for v in r.variants
+    ]
+    post_rows = [
+        {
+            "key": p.key,
+            "clip": p.clip_id,
+            "target": p.target,
+            "platform": p.platform,
+            "account": p.account,
+            "publish_at": p.publish_at.isoformat(),
+            "mode": p.mode,
+            "privacy": p.privacy,
+            "title": p.title,
+        }
+        for p in posts
+    ]
+    if as_json:
+        emit_json({"campaign": loaded.spec.name, "variants": variants, "posts": post_rows})
+        return
+    print_warnings(report)
+    from rich.table import Table
+
+    out = console()
+    table = Table(title=f"{loaded.spec.name}: {len(variants)} variants")
+    for col in ("clip", "target", "size", "reframe", "length", "hash", "built", "output"):
+        table.add_column(col)
+    for v in variants:
+        table.add_row(
+            str(v["clip"]),
+            str(v["target"]),
+            str(v["size"]),
+            str(v["reframe"]),
+            f"{v['duration']:g} s",
+            str(v["hash"])[:12],
+            "yes" if v["built"] else "no",
+            str(v["output"]),
+        )
+    out.print(table)
+    if not post_rows:
+        out.print("No posts: add `accounts:` to publish (targets are rendered only).")
+        return
+    table = Table(title=f"{len(post_rows)} posts")
+    for col in ("clip", "target", "account", "publish at", "mode", "privacy", "title"):
+        table.add_column(col)
+    for p in post_rows:
+        table.add_row(
+            str(p["clip"]),
+            str(p["target"]),
+            str(p["account"]),
+            str(p["publish_at"]),
+            str(p["mode"]),
+            str(p["privacy"]),
+            str(p["title"]),
+        )
+    out.print(table)
+
+
+def _is_built(output: Path, content_hash: str) -> bool:
+    """True when ``output`` exists and the clip's manifest records the same content hash."""
+    import json
+
+    manifest = output.parent / "manifest.json"
+    if not output.is_file() or not manifest.is_file():
+        return False
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    entry = (data.get("variants") or {}).get(output.stem) or {}
+    return bool(entry.get("content_hash") == content_hash)

@@ -1,0 +1,322 @@
+"""Pure planning: a validated campaign -> render jobs (with content hashes) and posts.
+
+Nothing here runs ffmpeg or touches the network. File fingerprints and the render
+environment (ffmpeg version, render version, asset digests) come in as arguments so that the
+same inputs always give the same plan and the same hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from vidcamp import jobs
+from vidcamp.presets import PRESETS, Preset
+from vidcamp.spec.loader import LoadedCampaign
+from vidcamp.spec.models import Clip, Target
+from vidcamp.spec.templates import render_template
+
+DEFAULT_CAPTION_STYLE = "pop"
+DEFAULT_HOOK_STYLE = "hook"
+DEFAULT_THUMBNAIL_TIME = 1.0
+
+Fingerprint = Callable[[Path], str]
+
+
+@dataclass(frozen=True)
+class RenderEnvironment:
+    """What, besides the spec, changes a render's output."""
+
+    ffmpeg_version: str
+    render_version: str
+    assets_digest: str  # caption styles and fonts
+
+
+def render_environment() -> RenderEnvironment:
+    """The environment of this machine: ffmpeg's version, the renderer's, the bundled assets'."""
+    from vidcamp.media.ffmpeg import ffmpeg_version
+    from vidcamp.paths import caption_styles_dir, fonts_dir
+    from vidcamp.render import RENDER_VERSION
+
+    digest = hashlib.sha256()
+    for folder in (caption_styles_dir(), fonts_dir()):
+        for path in sorted(folder.glob("*")):
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(file_fingerprint(path).encode())
+    return RenderEnvironment(ffmpeg_version(), RENDER_VERSION, digest.hexdigest())
+
+
+def file_fingerprint(path: Path) -> str:
+    """A cheap, content-based fingerprint: size plus hashes of the first and last MiB."""
+    chunk = 1 << 20
+    digest = hashlib.sha256()
+    size = path.stat().st_size
+    digest.update(str(size).encode())
+    with path.open("rb") as fh:
+        digest.update(fh.read(chunk))
+        if size > 2 * chunk:
+            fh.seek(-chunk, 2)
+            digest.update(fh.read(chunk))
+    return digest.hexdigest()
+
+
+def build_root(loaded: LoadedCampaign, override: Path | None = None) -> Path:
+    """Where outputs go: ``<campaign dir>/build/<campaign>/`` unless overridden."""
+    root = override if override is not None else loaded.base_dir / "build"
+    return root / loaded.spec.name
+
+
+def plan_renders(
+    loaded: LoadedCampaign,
+    env: RenderEnvironment,
+    *,
+    build_dir: Path | None = None,
+    fingerprint: Fingerprint = file_fingerprint,
+) -> list[jobs.ClipRender]:
+    """One ClipRender per clip, each with a Variant per target it goes to."""
+    spec = loaded.spec
+    root = build_root(loaded, build_dir)
+    prints: dict[Path, str] = {}
+
+    def fp(path: Path) -> str:
+        if path not in prints:
+            prints[path] = fingerprint(path)
+        return prints[path]
+
+    watermark = None
+    if spec.brand.watermark is not None:
+        wm = spec.brand.watermark
+        watermark = jobs.Watermark(
+            loaded.resolve(wm.image), wm.corner, wm.scale, wm.opacity, wm.margin
+        )
+    intro = loaded.resolve(spec.brand.intro) if spec.brand.intro else None
+    outro = loaded.resolve(spec.brand.outro) if spec.brand.outro else None
+
+    renders = []
+    for clip in spec.clips:
+        source = loaded.resolve(spec.sources[clip.source or ""].path)
+        segments = tuple(jobs.Segment(c.start, c.end) for c in clip.cut)
+        captions = _captions(loaded, clip)
+        hook = (
+            jobs.Hook(clip.hook.text, clip.hook.duration)
+            if clip.hook is not None and clip.hook.text
+            else None
+        )
+        thumb_time = (
+            clip.thumbnail
+            if clip.thumbnail is not None
+            else min(DEFAULT_THUMBNAIL_TIME, sum(s.duration for s in segments) / 2)
+        )
+        clip_dir = root / clip.id
+        shared = {
+            "source": fp(source),
+            "segments": [asdict(s) for s in segments],
+            "captions": _captions_key(captions, fp),
+            "hook": asdict(hook) if hook else None,
+            "thumbnail_time": thumb_time,
+            "watermark": _watermark_key(watermark, fp),
+            "intro": fp(intro) if intro else None,
+            "outro": fp(outro) if outro else None,
+            "loudness": spec.brand.loudness,
+            "env": asdict(env),
+        }
+        variants = []
+        for name in clip.targets or list(spec.targets):
+            target = spec.targets[name]
+            preset = PRESETS[target.preset or name]
+            hook_style = clip.hook.style if clip.hook is not None else DEFAULT_HOOK_STYLE
+            caption_style = target.caption_style or (
+                captions.style if captions is not None else DEFAULT_CAPTION_STYLE
+            )
+            variant_key = {
+                "target": name,
+                "preset": _preset_key(preset),
+                "reframe": target.reframe,
+                "focus": list(target.focus),
+                "pad_color": target.pad_color,
+                "over_length": target.over_length,
+                "caption_style": caption_style,
+                "hook_style": hook_style,
+            }
+            variants.append(
+                jobs.Variant(
+                    target=name,
+                    preset=preset,
+                    reframe=target.reframe,
+                    focus=target.focus,
+                    pad_color=target.pad_color,
+                    over_length=target.over_length,
+                    caption_style=caption_style,
+                    hook_style=hook_style,
+                    output=clip_dir / f"{name}.mp4",
+                    thumbnail=clip_dir / f"{name}.jpg",
+                    content_hash=_hash({"clip": shared, "variant": variant_key}),
+                )
+            )
+        renders.append(
+            jobs.ClipRender(
+                campaign=spec.name,
+                clip_id=clip.id,
+                source=source,
+                segments=segments,
+                captions=captions,
+                hook=hook,
+                thumbnail_time=thumb_time,
+                watermark=watermark,
+                intro=intro,
+                outro=outro,
+                loudness=spec.brand.loudness,
+                variants=tuple(variants),
+                clip_dir=clip_dir,
+            )
+        )
+    return renders
+
+
+def plan_posts(
+    loaded: LoadedCampaign, renders: list[jobs.ClipRender], *, now: datetime
+) -> list[jobs.Post]:
+    """One Post per (clip, target) whose platform has an account, in schedule order."""
+    spec = loaded.spec
+    zone = _zone(spec.schedule.timezone)
+    by_clip = {r.clip_id: r for r in renders}
+    posts = []
+    for index, clip in enumerate(spec.clips):
+        render = by_clip.get(clip.id)
+        if render is None:
+            continue
+        for variant in render.variants:
+            target = spec.targets[variant.target]
+            preset = variant.preset
+            account = target.account or spec.accounts.get(preset.platform)
+            if not preset.platform or not account:
+                continue
+            when = _publish_time(
+                clip, target, index, spec.schedule.start, spec.schedule.every, zone, now
+            )
+            mode = (
+                target.mode or spec.schedule.mode or ("platform" if preset.can_schedule else "cron")
+            )
+            if not preset.can_schedule:
+                mode = "cron"  # e.g. X: its API cannot schedule, so cron posts it on time
+            values = _template_values(loaded, clip, target, variant.target, preset)
+            title = render_template(target.title or "{clip.title}", values).strip()
+            description = render_template(
+                target.description or "{clip.description}", values
+            ).strip()
+            posts.append(
+                jobs.Post(
+                    campaign=spec.name,
+                    clip_id=clip.id,
+                    target=variant.target,
+                    platform=preset.platform,
+                    preset=preset.name,
+                    account=account,
+                    video=variant.output,
+                    thumbnail=variant.thumbnail if preset.thumbnail_size else None,
+                    render_hash=variant.content_hash,
+                    publish_at=when,
+                    privacy=target.privacy or clip.privacy or spec.schedule.privacy,
+                    mode=mode,
+                    title=title or clip.id,
+                    description=description,
+                    tags=tuple(t.lstrip("#") for t in clip.tags or ()),
+                    made_for_kids=bool(clip.made_for_kids),
+                )
+            )
+    return sorted(posts, key=lambda p: (p.publish_at, p.clip_id, p.target))
+
+
+def _publish_time(
+    clip: Clip,
+    target: Target,
+    index: int,
+    start: datetime | None,
+    every: timedelta | None,
+    zone: tzinfo | None,
+    now: datetime,
+) -> datetime:
+    if clip.publish_at is not None:
+        when = clip.publish_at
+    elif start is not None:
+        when = start + (every or timedelta(0)) * index
+    else:
+        when = now
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=zone or UTC)
+    if target.offset is not None:
+        when += target.offset
+    return when
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _template_values(
+    loaded: LoadedCampaign, clip: Clip, target: Target, name: str, preset: Preset
+) -> dict[str, str]:
+    tags = [t.lstrip("#") for t in clip.tags or ()]
+    return {
+        "clip.id": clip.id,
+        "clip.title": clip.title or "",
+        "clip.description": clip.description or "",
+        "clip.tags": ", ".join(tags),
+        "clip.hashtags": " ".join(f"#{t.replace(' ', '')}" for t in tags),
+        "campaign.name": loaded.spec.name,
+        "target.name": name,
+        "target.preset": preset.name,
+        "platform": preset.platform,
+    }
+
+
+def _captions(loaded: LoadedCampaign, clip: Clip) -> jobs.Captions | None:
+    spec = clip.captions
+    if spec is None or (spec.file is None and not spec.lines):
+        return None
+    style = spec.style or DEFAULT_CAPTION_STYLE
+    if spec.file is not None:
+        return jobs.Captions(style=style, file=loaded.resolve(spec.file), encoding=spec.encoding)
+    lines = tuple(jobs.CaptionLine(line.start, line.end, line.text) for line in spec.lines or ())
+    return jobs.Captions(style=style, lines=lines)
+
+
+def _captions_key(captions: jobs.Captions | None, fp: Fingerprint) -> Any:
+    if captions is None:
+        return None
+    return {
+        "style": captions.style,
+        "file": fp(captions.file) if captions.file else None,
+        "lines": [asdict(line) for line in captions.lines],
+        "encoding": captions.encoding,
+    }
+
+
+def _watermark_key(watermark: jobs.Watermark | None, fp: Fingerprint) -> Any:
+    if watermark is None:
+        return None
+    key = asdict(watermark)
+    key["image"] = fp(watermark.image)
+    return key
+
+
+def _preset_key(preset: Preset) -> Mapping[str, Any]:
+    key = asdict(preset)
+    key.pop("source", None)
+    key.pop("label", None)
+    return key
+
+
+def _hash(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
