@@ -75,7 +75,6 @@ def render_clip(
     cached = tuple(v.target for v in wanted if v not in todo)
     outputs = {v.target: v.output for v in wanted}
     if not todo:
-        sink.finish(job.clip_id, f"cached ({', '.join(cached)})")
         return ClipResult(job.clip_id, (), cached, outputs, (), time.monotonic() - began)
 
     preset_name = x264_preset(encoder)
