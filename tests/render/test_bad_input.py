@@ -137,3 +137,19 @@ def test_over_length_error_and_trim(media: Any, tmp_path: Path) -> None:
     render_clip(job(source, out, [variant(out, "v", short, over_length="trim")],
                     segments=[(0.0, 1.5)]))
     assert abs(probe(out / "v.mp4").duration - 1.0) <= 1 / 30 + 0.03
+
+
+def test_a_failing_clip_does_not_stop_the_others(media: Any, tmp_path: Path) -> None:
+    from vidcamp.render import render_all
+
+    source = media("src.mp4", seconds=2)
+    bad, good = tmp_path / "bad", tmp_path / "good"
+    jobs = [
+        job(source, bad, [variant(bad, "v", small("x", 320, 180))], segments=[(0.0, 5.0)]),
+        job(source, good, [variant(good, "v", small("x", 320, 180))]),
+    ]
+    for parallel in (1, 2):
+        with pytest.raises(MediaError, match="ends past the end"):
+            render_all(jobs, jobs_parallel=parallel, force=True)
+        assert (good / "v.mp4").is_file()
+        _assert_nothing_final(bad)

@@ -147,29 +147,34 @@ def render_all(
     encoder: str | None = None,
     only: dict[str, set[str] | None] | None = None,
 ) -> list[ClipResult]:
-    """Render clips side by side (``-j N``); the first error is raised after all clips end."""
+    """Render clips side by side (``-j N``).
+
+    A clip that fails does not stop the others (their outputs are cached for the next run);
+    each failure is reported to ``progress`` and the first one is raised at the end.
+    """
     if jobs_parallel < 1:
         raise RenderError(f"-j must be at least 1, got {jobs_parallel}")
     selected = [j for j in jobs if only is None or j.clip_id in only]
+    sink: ProgressSink = progress or NullProgress()
+    errors: list[VidcampError] = []
 
-    def one(job: ClipRender) -> ClipResult:
+    def one(job: ClipRender) -> ClipResult | None:
         targets = only.get(job.clip_id) if only is not None else None
-        return render_clip(job, force=force, progress=progress, encoder=encoder, only=targets)
+        try:
+            return render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
+        except VidcampError as exc:
+            errors.append(exc)
+            sink.finish(job.clip_id, f"failed: {exc.message}")
+            return None
 
     if jobs_parallel == 1 or len(selected) <= 1:
-        return [one(j) for j in selected]
-    results: list[ClipResult] = []
-    errors: list[BaseException] = []
-    with ThreadPoolExecutor(max_workers=jobs_parallel) as pool:
-        futures = [pool.submit(one, j) for j in selected]
-        for fut in futures:
-            try:
-                results.append(fut.result())
-            except VidcampError as exc:
-                errors.append(exc)
+        outcomes = [one(j) for j in selected]
+    else:
+        with ThreadPoolExecutor(max_workers=jobs_parallel) as pool:
+            outcomes = list(pool.map(one, selected))
     if errors:
         raise errors[0]
-    return results
+    return [r for r in outcomes if r is not None]
 
 
 # --------------------------------------------------------------------------- steps
