@@ -39,3 +39,30 @@ def test_error_line_skips_generic_noise() -> None:
     ])
     assert error_line(log) == "[Parsed_pad_4 @ 0x2] Cannot find color 'nope'"
     assert error_line("") == "no error message"
+
+
+def test_progress_sinks_print_plain_lines_and_a_rich_bar() -> None:
+    import io
+
+    from rich.console import Console
+
+    from vidcamp.render.progress import PlainProgress, RichProgress, make_progress
+
+    out = io.StringIO()
+    plain = PlainProgress(out)
+    plain.start("teaser", 4.0, ["youtube", "x"])
+    for sec in (1.1, 2.2, 3.3, 4.0):
+        plain.update("teaser", sec, 2.0)
+    plain.finish("teaser", "done: youtube, x")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "teaser: rendering youtube, x (4.0 s)"
+    assert lines[1].startswith("teaser:  28%, about ") and lines[-1] == "teaser: done: youtube, x"
+    assert make_progress(quiet=True).__class__.__name__ == "NullProgress"
+    assert isinstance(make_progress(stream=io.StringIO()), PlainProgress)
+
+    screen = io.StringIO()
+    with RichProgress(Console(file=screen, force_terminal=True, width=100)) as bar:
+        bar.start("teaser", 6.0, ["youtube"])
+        bar.update("teaser", 3.0, 1.5)
+        bar.finish("teaser", "done")
+    assert "100%" in screen.getvalue() and "teaser" in screen.getvalue()
