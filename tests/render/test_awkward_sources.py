@@ -122,3 +122,19 @@ def test_intro_outro_bumpers_join_around_the_clip(media: Any, tmp_path: Path) ->
     info = probe(out / "v.mp4")
     assert abs(info.duration - 2.0) <= 1 / 30 + 0.03
     assert info.video is not None and info.video.fps == 30.0
+
+
+def test_anamorphic_source_is_shown_at_its_display_aspect(tmp_path: Path) -> None:
+    # 320x240 stored pixels, each twice as wide as tall: shown as 640x240 (8:3)
+    source = make_source(tmp_path / "wide_pixels.mp4", seconds=1, extra=["-vf", "setsar=2"])
+    info = probe(source)
+    assert info.video is not None and info.video.sample_aspect_ratio == 2
+    assert info.square_size == (640, 240)
+    out = tmp_path / "out"
+    render_clip(job(source, out, [variant(out, "v", small("youtube", 320, 180), reframe="pad",
+                                          pad_color="white")]))
+    frame = frame_at(out / "v.mp4", 0.5)
+    # 8:3 fitted into 16:9 is 320x120: white bars above and below, none at the sides
+    top_row, middle_left = frame[5, :, :].mean(axis=0), frame[90, :5, :].mean(axis=0)
+    assert top_row.min() > 240, top_row
+    assert middle_left.min() < 200, middle_left

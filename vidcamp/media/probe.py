@@ -61,6 +61,17 @@ class MediaInfo:
         w, h = self.video.width, self.video.height
         return (h, w) if self.video.rotation % 180 == 90 else (w, h)
 
+    @property
+    def square_size(self) -> tuple[int, int]:
+        """The display size in square pixels: non-square (anamorphic) pixels widened."""
+        if self.video is None:
+            return (0, 0)
+        w, h = self.video.width, self.video.height
+        sar = self.video.sample_aspect_ratio
+        if sar and sar > 0 and sar != 1:
+            w = max(2, round(w * sar / 2) * 2)
+        return (h, w) if self.video.rotation % 180 == 90 else (w, h)
+
 
 def probe(path: Path) -> MediaInfo:
     """Read a media file's container and stream facts; MediaError if it is not usable media."""

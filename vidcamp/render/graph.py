@@ -148,8 +148,10 @@ def _part_video(stream: Any, info: MediaInfo, plan: VariantPlan) -> Any:
     """One part's frames reframed to the variant's size at its constant rate, square pixels."""
     v = plan.variant
     out_w, out_h = v.preset.width, v.preset.height
-    src_w, src_h = info.display_size  # ffmpeg auto-rotates decoded frames
+    src_w, src_h = info.square_size  # ffmpeg auto-rotates decoded frames
     stream = stream.filter("fps", _num(plan.fps))
+    if info.square_size != info.display_size:  # anamorphic: make the pixels square first
+        stream = stream.filter("scale", src_w, src_h).filter("setsar", 1)
     if v.reframe == "crop":
         r = rf.crop_rect(src_w, src_h, out_w, out_h, v.focus)
         stream = stream.crop(r.x, r.y, r.w, r.h).filter("scale", out_w, out_h, flags="lanczos")
