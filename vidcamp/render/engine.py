@@ -94,8 +94,8 @@ def render_clip(
     workdir = Path(tempfile.mkdtemp(prefix="vidcamp-"))
     plans: list[VariantPlan] = []
     try:
-        for v in todo:
-            plans.append(_plan_variant(job, v, source, total, lines, workdir))
+        for k, v in enumerate(todo):
+            plans.append(_plan_variant(job, v, source, total, lines, workdir / f"{k}.ass"))
         sink.start(job.clip_id, total, [v.target for v in todo])
         sink.note(job.clip_id, "measuring loudness")
         measured = audio_pass.measure(exe, job, parts)
@@ -224,7 +224,7 @@ def _captions(job: ClipRender) -> tuple[list[TimedText], tuple[str, ...]]:
 
 def _plan_variant(
     job: ClipRender, v: Variant, source: MediaInfo, total: float, lines: list[TimedText],
-    workdir: Path,
+    ass_path: Path,
 ) -> VariantPlan:
     what = f"{job.clip_id}/{v.target}"
     max_seconds = None
@@ -243,10 +243,7 @@ def _plan_variant(
     caption_style = load_style(v.caption_style) if job.captions is not None else None
     hook_style = load_style(v.hook_style) if job.hook is not None else None
     if (caption_style is not None and lines) or hook_style is not None:
-        ass_file = write_ass(
-            workdir / f"{len(list(workdir.iterdir()))}.ass", v.preset, lines, caption_style,
-            job.hook, hook_style,
-        )
+        ass_file = write_ass(ass_path, v.preset, lines, caption_style, job.hook, hook_style)
     return VariantPlan(
         variant=v,
         fps=output_fps(source, v),

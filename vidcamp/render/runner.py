@@ -1,7 +1,8 @@
 """Run ffmpeg: argument lists only, ``-progress`` parsed into callbacks, errors quoted in one line.
 
-Every ffmpeg process vidcamp starts goes through :func:`run_ffmpeg`, which counts launches
-(:data:`LAUNCHES`), so a caller can see that a cached build started none.
+Every ffmpeg process that touches media (loudness measurement, render, thumbnails) goes through
+:func:`run_ffmpeg`, which counts launches (:data:`LAUNCHES`), so a caller can see that a cached
+build started none. (``ffmpeg -version``, run once per process by the planner, is not counted.)
 """
 
 from __future__ import annotations
