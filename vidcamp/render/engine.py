@@ -88,7 +88,7 @@ def render_clip(
     source, intro, outro = _probe_inputs(job)
     parts = timeline(job, source, intro, outro)
     total = sum(p.duration for p in parts)
-    intro_len = intro.duration if intro is not None else 0.0
+    intro_len = parts[0].duration if intro is not None else 0.0
     lines, notes = _captions(job)
 
     workdir = Path(tempfile.mkdtemp(prefix="vidcamp-"))

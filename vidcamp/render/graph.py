@@ -69,11 +69,18 @@ def timeline(job: ClipRender, source: MediaInfo, intro: MediaInfo | None,
              outro: MediaInfo | None) -> list[Part]:
     parts: list[Part] = []
     if intro is not None:
-        parts.append(Part(intro, None, intro.duration))
+        parts.append(Part(intro, None, _picture_length(intro)))
     parts.extend(Part(source, s.start, s.duration) for s in job.segments)
     if outro is not None:
-        parts.append(Part(outro, None, outro.duration))
+        parts.append(Part(outro, None, _picture_length(outro)))
     return parts
+
+
+def _picture_length(info: MediaInfo) -> float:
+    """A bumper lasts as long as its picture; its sound is padded or cut to match."""
+    if info.video is not None and info.video.duration > 0:
+        return min(info.video.duration, info.duration) if info.duration else info.video.duration
+    return info.duration
 
 
 def _open(part: Part) -> Any:
