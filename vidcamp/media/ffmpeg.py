@@ -67,25 +67,3 @@ def _version(exe: Path) -> str:
     if out.returncode != 0 or not first or not first[0].startswith("ffmpeg version "):
         raise RenderError(f"{exe}: does not look like ffmpeg (exit {out.returncode})")
     return first[0].split()[2]
-
-
-def check_filters(*names: str) -> None:
-    """RenderError naming any filter this ffmpeg lacks (e.g. ``ass`` without libass)."""
-    missing = [n for n in names if n not in _filters(find_ffmpeg())]
-    if missing:
-        raise RenderError(
-            f"{find_ffmpeg()}: ffmpeg {ffmpeg_version()} lacks filter(s) {', '.join(missing)}"
-        )
-
-
-@functools.lru_cache(maxsize=8)
-def _filters(exe: Path) -> frozenset[str]:
-    out = subprocess.run(
-        [str(exe), "-hide_banner", "-filters"], capture_output=True, text=True, check=False
-    )
-    names = set()
-    for line in out.stdout.splitlines():
-        parts = line.split()
-        if len(parts) >= 3 and "->" in parts[2]:
-            names.add(parts[1])
-    return frozenset(names)

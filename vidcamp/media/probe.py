@@ -25,6 +25,7 @@ class VideoStreamInfo:
     bit_depth: int = 8  # bits per luma sample
     chroma: str = "4:2:0"  # chroma subsampling: 4:2:0, 4:2:2, 4:4:4, or "rgb"/"gray"
     frames_checked: int = 0  # packets looked at for the frame-rate check
+    duration: float = 0.0  # the video stream's own length in seconds (0 when unknown)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,17 @@ class MediaInfo:
         if self.video is None:
             return (0, 0)
         w, h = self.video.width, self.video.height
+        return (h, w) if self.video.rotation % 180 == 90 else (w, h)
+
+    @property
+    def square_size(self) -> tuple[int, int]:
+        """The display size in square pixels: non-square (anamorphic) pixels widened."""
+        if self.video is None:
+            return (0, 0)
+        w, h = self.video.width, self.video.height
+        sar = self.video.sample_aspect_ratio
+        if sar and sar > 0 and sar != 1:
+            w = max(2, round(w * sar / 2) * 2)
         return (h, w) if self.video.rotation % 180 == 90 else (w, h)
 
 
@@ -96,6 +108,7 @@ def probe(path: Path) -> MediaInfo:
                 bit_depth=depth,
                 chroma=chroma,
                 frames_checked=checked,
+                duration=_stream_seconds(vstream),
             )
         if astream is not None:
             actx = astream.codec_context
@@ -122,6 +135,12 @@ def _duration(container: object, stream: object) -> float:
         return float(dur) / 1_000_000  # av.time_base
     if stream is not None and getattr(stream, "duration", None) and stream.time_base:  # type: ignore[attr-defined]
         return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
+    return 0.0
+
+
+def _stream_seconds(stream: Any) -> float:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
     return 0.0
 
 

@@ -55,6 +55,7 @@ def write_manifest(job: ClipRender, manifest: dict[str, Any]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=2, sort_keys=True)
             fh.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; a manifest is no secret
         os.replace(tmp, manifest_path(job))
     except BaseException:
         with contextlib.suppress(OSError):

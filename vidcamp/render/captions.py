@@ -274,8 +274,10 @@ def ass_style(style: CaptionStyle, preset: Preset, *, family: str | None = None)
     s.primarycolor = pysubs2.Color(*parse_color(style.color))
     s.secondarycolor = pysubs2.Color(*parse_color(style.color))
     if style.box:
-        s.borderstyle = 3
-        s.outlinecolor = pysubs2.Color(*parse_color(style.box_color))
+        # libass's BorderStyle 4 draws one box behind the whole event in BackColour, padded by
+        # Outline; style 3 boxes each font run, and the emoji run's box overlaps the text's.
+        s.borderstyle = 4
+        s.outlinecolor = pysubs2.Color(0, 0, 0, 255)  # no glyph outline inside the box
         s.backcolor = pysubs2.Color(*parse_color(style.box_color))
         s.outline = round(style.box_padding * size, 1)
         s.shadow = 0

@@ -50,6 +50,8 @@ def output_problems(
         if v.variable_frame_rate:
             problems.append("variable frame rate (want constant)")
     tolerance = 1.5 / fps + 0.05 if fps else 0.1
+    if v is not None and v.duration and abs(v.duration - expected_duration) > tolerance:
+        problems.append(f"video lasts {v.duration:.3f} s (want {expected_duration:.3f} s)")
     if abs(info.duration - expected_duration) > tolerance:
         problems.append(f"duration {info.duration:.3f} s (want {expected_duration:.3f} s)")
     if info.duration > preset.max_duration + tolerance:

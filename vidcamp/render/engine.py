@@ -75,7 +75,6 @@ def render_clip(
     cached = tuple(v.target for v in wanted if v not in todo)
     outputs = {v.target: v.output for v in wanted}
     if not todo:
-        sink.finish(job.clip_id, f"cached ({', '.join(cached)})")
         return ClipResult(job.clip_id, (), cached, outputs, (), time.monotonic() - began)
 
     preset_name = x264_preset(encoder)
@@ -89,14 +88,14 @@ def render_clip(
     source, intro, outro = _probe_inputs(job)
     parts = timeline(job, source, intro, outro)
     total = sum(p.duration for p in parts)
-    intro_len = intro.duration if intro is not None else 0.0
+    intro_len = parts[0].duration if intro is not None else 0.0
     lines, notes = _captions(job)
 
     workdir = Path(tempfile.mkdtemp(prefix="vidcamp-"))
     plans: list[VariantPlan] = []
     try:
-        for v in todo:
-            plans.append(_plan_variant(job, v, source, total, lines, workdir))
+        for k, v in enumerate(todo):
+            plans.append(_plan_variant(job, v, source, total, lines, workdir / f"{k}.ass"))
         sink.start(job.clip_id, total, [v.target for v in todo])
         sink.note(job.clip_id, "measuring loudness")
         measured = audio_pass.measure(exe, job, parts)
@@ -112,10 +111,16 @@ def render_clip(
         infos = {}
         for plan in plans:
             expected = min(total, plan.max_seconds or total)
-            infos[plan.variant.target] = check_output(
-                plan.temp_output, plan.variant.preset, expected_duration=expected,
-                fps=plan.fps, what=f"{job.clip_id}/{plan.variant.target}",
-            )
+            try:
+                infos[plan.variant.target] = check_output(
+                    plan.temp_output, plan.variant.preset, expected_duration=expected,
+                    fps=plan.fps, what=f"{job.clip_id}/{plan.variant.target}",
+                )
+            except RenderError as exc:
+                if "video lasts" not in exc.message:
+                    raise
+                # ffmpeg stops quietly at the end of a damaged file: say which file to suspect
+                raise RenderError(f"{exc.message}; is {job.source} truncated?") from exc
         thumbs = _thumbnails(exe, job, plans, infos, intro_len)
         _publish(job, plans, thumbs, infos, manifest)
     except BaseException:
@@ -142,29 +147,34 @@ def render_all(
     encoder: str | None = None,
     only: dict[str, set[str] | None] | None = None,
 ) -> list[ClipResult]:
-    """Render clips side by side (``-j N``); the first error is raised after all clips end."""
+    """Render clips side by side (``-j N``).
+
+    A clip that fails does not stop the others (their outputs are cached for the next run);
+    each failure is reported to ``progress`` and the first one is raised at the end.
+    """
     if jobs_parallel < 1:
         raise RenderError(f"-j must be at least 1, got {jobs_parallel}")
     selected = [j for j in jobs if only is None or j.clip_id in only]
+    sink: ProgressSink = progress or NullProgress()
+    errors: list[VidcampError] = []
 
-    def one(job: ClipRender) -> ClipResult:
+    def one(job: ClipRender) -> ClipResult | None:
         targets = only.get(job.clip_id) if only is not None else None
-        return render_clip(job, force=force, progress=progress, encoder=encoder, only=targets)
+        try:
+            return render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
+        except VidcampError as exc:
+            errors.append(exc)
+            sink.finish(job.clip_id, f"failed: {exc.message}")
+            return None
 
     if jobs_parallel == 1 or len(selected) <= 1:
-        return [one(j) for j in selected]
-    results: list[ClipResult] = []
-    errors: list[BaseException] = []
-    with ThreadPoolExecutor(max_workers=jobs_parallel) as pool:
-        futures = [pool.submit(one, j) for j in selected]
-        for fut in futures:
-            try:
-                results.append(fut.result())
-            except VidcampError as exc:
-                errors.append(exc)
+        outcomes = [one(j) for j in selected]
+    else:
+        with ThreadPoolExecutor(max_workers=jobs_parallel) as pool:
+            outcomes = list(pool.map(one, selected))
     if errors:
         raise errors[0]
-    return results
+    return [r for r in outcomes if r is not None]
 
 
 # --------------------------------------------------------------------------- steps
@@ -214,7 +224,7 @@ def _captions(job: ClipRender) -> tuple[list[TimedText], tuple[str, ...]]:
 
 def _plan_variant(
     job: ClipRender, v: Variant, source: MediaInfo, total: float, lines: list[TimedText],
-    workdir: Path,
+    ass_path: Path,
 ) -> VariantPlan:
     what = f"{job.clip_id}/{v.target}"
     max_seconds = None
@@ -233,10 +243,7 @@ def _plan_variant(
     caption_style = load_style(v.caption_style) if job.captions is not None else None
     hook_style = load_style(v.hook_style) if job.hook is not None else None
     if (caption_style is not None and lines) or hook_style is not None:
-        ass_file = write_ass(
-            workdir / f"{len(list(workdir.iterdir()))}.ass", v.preset, lines, caption_style,
-            job.hook, hook_style,
-        )
+        ass_file = write_ass(ass_path, v.preset, lines, caption_style, job.hook, hook_style)
     return VariantPlan(
         variant=v,
         fps=output_fps(source, v),

@@ -69,11 +69,18 @@ def timeline(job: ClipRender, source: MediaInfo, intro: MediaInfo | None,
              outro: MediaInfo | None) -> list[Part]:
     parts: list[Part] = []
     if intro is not None:
-        parts.append(Part(intro, None, intro.duration))
+        parts.append(Part(intro, None, _picture_length(intro)))
     parts.extend(Part(source, s.start, s.duration) for s in job.segments)
     if outro is not None:
-        parts.append(Part(outro, None, outro.duration))
+        parts.append(Part(outro, None, _picture_length(outro)))
     return parts
+
+
+def _picture_length(info: MediaInfo) -> float:
+    """A bumper lasts as long as its picture; its sound is padded or cut to match."""
+    if info.video is not None and info.video.duration > 0:
+        return min(info.video.duration, info.duration) if info.duration else info.video.duration
+    return info.duration
 
 
 def _open(part: Part) -> Any:
@@ -148,8 +155,10 @@ def _part_video(stream: Any, info: MediaInfo, plan: VariantPlan) -> Any:
     """One part's frames reframed to the variant's size at its constant rate, square pixels."""
     v = plan.variant
     out_w, out_h = v.preset.width, v.preset.height
-    src_w, src_h = info.display_size  # ffmpeg auto-rotates decoded frames
+    src_w, src_h = info.square_size  # ffmpeg auto-rotates decoded frames
     stream = stream.filter("fps", _num(plan.fps))
+    if info.square_size != info.display_size:  # anamorphic: make the pixels square first
+        stream = stream.filter("scale", src_w, src_h).filter("setsar", 1)
     if v.reframe == "crop":
         r = rf.crop_rect(src_w, src_h, out_w, out_h, v.focus)
         stream = stream.crop(r.x, r.y, r.w, r.h).filter("scale", out_w, out_h, flags="lanczos")

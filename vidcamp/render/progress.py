@@ -73,7 +73,8 @@ class PlainProgress:
 class RichProgress:
     """A rich progress bar per clip with ETA; use as a context manager around the build."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             Progress,
@@ -89,6 +90,7 @@ class RichProgress:
             TimeRemainingColumn(),
             TextColumn("{task.fields[info]}"),
             transient=False,
+            console=console or Console(stderr=True),
         )
         self._tasks: dict[str, Any] = {}
         self._totals: dict[str, float] = {}

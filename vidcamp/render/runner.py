@@ -1,12 +1,12 @@
 """Run ffmpeg: argument lists only, ``-progress`` parsed into callbacks, errors quoted in one line.
 
-Every ffmpeg process vidcamp starts goes through :func:`run_ffmpeg`, which counts launches
-(:data:`LAUNCHES`), so a caller can see that a cached build started none.
+Every ffmpeg process that touches media (loudness measurement, render, thumbnails) goes through
+:func:`run_ffmpeg`, which counts launches (:data:`LAUNCHES`), so a caller can see that a cached
+build started none. (``ffmpeg -version``, run once per process by the planner, is not counted.)
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import subprocess
 import threading
@@ -20,9 +20,9 @@ ProgressCallback = Callable[[float, float | None], None]  # (seconds written, sp
 # Lines ffmpeg prints after the real error; quoting them tells a user nothing.
 _GENERIC = re.compile(
     r"^(Conversion failed!?|Error while filtering|Error while processing|Terminating thread"
-    r"|Exiting normally|Error reinitializing filters!?|Failed to inject frame|"
-    r"Error sending frames to consumers|Task finished with error code|Nothing was written"
-    r"|\[out#\d+/\S+ @ 0x[0-9a-f]+\] Nothing was written|Error opening output files?)",
+    r"|Exiting normally|Error opening (input|output) files?\b|Error reinitializing filters!?"
+    r"|Failed to inject frame|Error sending frames to consumers|Task finished with error code"
+    r"|Nothing was written)",
     re.IGNORECASE,
 )
 _USEFUL = re.compile(
@@ -32,11 +32,13 @@ _USEFUL = re.compile(
 )
 
 
+_NAMES_FILE = re.compile(r"^Error opening (input|output) file .+")
+
+
 class LaunchCounter:
     """How many ffmpeg processes this Python process has started."""
 
     def __init__(self) -> None:
-        self._count = itertools.count()
         self._lock = threading.Lock()
         self.value = 0
 
@@ -122,12 +124,14 @@ def error_line(stderr: str) -> str:
     """The line of ffmpeg's log that says what went wrong, without the noise around it."""
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     specific = [ln for ln in lines if not _GENERIC.match(_strip_prefix(ln))]
-    for ln in specific:
-        if _USEFUL.search(ln):
-            return ln
-    if specific:
-        return specific[-1]
-    return lines[-1] if lines else "no error message"
+    chosen = next((ln for ln in specific if _USEFUL.search(ln)), None)
+    if chosen is None:
+        chosen = specific[-1] if specific else (lines[-1] if lines else "no error message")
+    # "Error opening input: No such file" names no file; ffmpeg's next line does
+    named = next((ln for ln in lines if _NAMES_FILE.match(ln)), None)
+    if named and named != chosen and "/" not in chosen:
+        chosen = f"{chosen} ({named.rstrip('.')})"
+    return chosen
 
 
 def _strip_prefix(line: str) -> str:
