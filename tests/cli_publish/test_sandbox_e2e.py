@@ -78,8 +78,13 @@ def test_sandbox_rehearsal_leaves_the_real_ledger_alone(sandbox: Sandbox, tmp_pa
     ledger = tmp_path / "ledger.sqlite3"
     posts = posts_for(sandbox, tmp_path / "media", 1, publish_at=later(now, minutes=-5))
     queue_posts(posts, ledger_path=ledger, now=now)
-    env = env_for(sandbox, ledger, VIDCAMP_SANDBOX_URL=sandbox.url)
+    env = env_for(sandbox, ledger, VIDCAMP_SANDBOX_URL=sandbox.url,
+                  VIDCAMP_SANDBOX_CREDENTIALS=str(sandbox.credentials))
     env.pop("VIDCAMP_API_ROOT")
+    # the real credentials file holds nothing the sandbox knows: --sandbox must not use it
+    real_credentials = tmp_path / "real-credentials.yaml"
+    real_credentials.write_text("{}\n")
+    env["VIDCAMP_CREDENTIALS"] = str(real_credentials)
     done = vidcamp("publish", "--due", "--sandbox", env=env)
     assert done.returncode == 0, done.stderr
     assert len(sandbox.posts()) == 4

@@ -14,6 +14,7 @@ def command(line_only: bool) -> None:
     if line_only:
         click.echo(CRON_LINE)
         return
+    from vidcamp.ledger.sandbox import sandbox_credentials_path, sandbox_ledger_path
     from vidcamp.paths import ledger_path
 
     click.echo(
@@ -28,14 +29,18 @@ def command(line_only: bool) -> None:
 # A run that is killed resumes where it stopped on the next run; a post that fails is retried
 # with back-off, then marked failed. `vidcamp status` shows where everything is.
 # Exit codes: 0 all done, 5 a post failed, 6 some went out and the rest wait in the ledger.
-# Ledger: {ledger_path()} (VIDCAMP_LEDGER moves it). If cron cannot find vidcamp, use
-# the full path printed by `command -v vidcamp`.
+# Ledger: {ledger_path()} (VIDCAMP_LEDGER moves it).
+# If cron cannot find vidcamp, use the full path printed by `command -v vidcamp`.
 
-# Rehearse first, against the loopback sandbox instead of the real platforms:
-#   vidcamp sandbox serve --port 8765 &
-#   vidcamp publish --due --sandbox           # or VIDCAMP_SANDBOX_URL=http://127.0.0.1:PORT
-#   vidcamp status --sandbox
-# --sandbox sends every upload to the sandbox (it sets VIDCAMP_API_ROOT) and records results in
-# a separate rehearsal ledger copied from the real one, so a rehearsal never marks a real post
-# as published."""
+# Rehearse first, against the loopback sandbox instead of the real platforms. Seed sandbox
+# accounts under the names your campaign uses, into the rehearsal credentials file:
+#   vidcamp sandbox serve --port 8765 --seed youtube:ACCOUNT --seed x:ACCOUNT2 \\
+#       --credentials {sandbox_credentials_path()} &
+#   vidcamp publish --due --sandbox           # VIDCAMP_SANDBOX_URL=http://127.0.0.1:PORT
+#   vidcamp status --sandbox                  #   if the sandbox is not on port 8765
+# --sandbox sends every upload to the sandbox (it sets VIDCAMP_API_ROOT), reads tokens from the
+# rehearsal credentials file (VIDCAMP_SANDBOX_CREDENTIALS moves it) and records results in a
+# rehearsal ledger copied from the real one before each run:
+#   {sandbox_ledger_path(ledger_path())}
+# so a rehearsal never touches a real account or marks a real post as published."""
     )

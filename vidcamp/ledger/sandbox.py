@@ -1,8 +1,10 @@
-"""Rehearsal against the sandbox: its own ledger, mirrored from the real one, and its API root.
+"""Rehearsal against the sandbox: its own ledger, its own credentials, and its API root.
 
 A rehearsal must never mark a real post as published, so ``--sandbox`` works on a second ledger
 file beside the real one (``ledger.sqlite3`` -> ``ledger.sandbox.sqlite3``) into which the real
-ledger's posts are copied by the ordinary queueing rules before each run.
+ledger's posts are copied by the ordinary queueing rules before each run. Sandbox tokens live
+in their own credentials file too (``credentials.sandbox.yaml`` beside the real one, or
+``VIDCAMP_SANDBOX_CREDENTIALS``), so seeding sandbox accounts never overwrites a real account.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 from vidcamp.errors import UsageError
 
 SANDBOX_URL_ENV = "VIDCAMP_SANDBOX_URL"
+SANDBOX_CREDENTIALS_ENV = "VIDCAMP_SANDBOX_CREDENTIALS"
+CREDENTIALS_ENV = "VIDCAMP_CREDENTIALS"
 API_ROOT_ENV = "VIDCAMP_API_ROOT"
 DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
 
@@ -29,9 +33,20 @@ def sandbox_ledger_path(real: Path) -> Path:
     return real.with_name(real.stem + ".sandbox" + (real.suffix or ".sqlite3"))
 
 
+def sandbox_credentials_path() -> Path:
+    """``VIDCAMP_SANDBOX_CREDENTIALS``, else ``credentials.sandbox.yaml`` beside the real file."""
+    env = os.environ.get(SANDBOX_CREDENTIALS_ENV)
+    if env:
+        return Path(env)
+    from vidcamp.paths import credentials_path
+
+    return credentials_path().with_name("credentials.sandbox.yaml")
+
+
 def enter_sandbox(real_ledger: Path) -> Path:
     """Point uploads at the sandbox, mirror the real ledger's posts, return the sandbox ledger."""
     os.environ[API_ROOT_ENV] = sandbox_url()
+    os.environ[CREDENTIALS_ENV] = str(sandbox_credentials_path())
     target = sandbox_ledger_path(real_ledger)
     if real_ledger.exists():
         from vidcamp.jobs import Post
