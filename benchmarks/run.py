@@ -289,14 +289,15 @@ def moviepy_versus(runner: Runner, job1: Job) -> dict[str, Any]:
             "c_share_of_outputs": share}
 
 
-def scale(runner: Runner, jobs: dict[int, Job], known: dict[int, float]) -> dict[str, Any]:
-    """Wall time per clip for 1, 3 and 9 clips (reusing runs already made on the same job)."""
+def scale(
+    runner: Runner, jobs: dict[int, Job], known: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    """Wall and CPU time per clip for 1, 3 and 9 clips (reusing runs made on the same jobs)."""
     rows = {}
     for n in runner.cfg.scale:
-        wall = known.get(n)
-        if wall is None:
-            wall = runner.vidcamp(jobs[n], f"a-{n}clips").wall
-        rows[str(n)] = {"wall": round(wall, 3), "per_clip": round(wall / n, 3)}
+        m = known.get(n) or runner.vidcamp(jobs[n], f"a-{n}clips").as_dict()
+        rows[str(n)] = {"wall": round(m["wall"], 3), "per_clip": round(m["wall"] / n, 3),
+                        "cpu": round(m["cpu"], 3), "cpu_per_clip": round(m["cpu"] / n, 3)}
     return rows
 
 
@@ -429,7 +430,8 @@ def table(res: Results) -> str:
     lines.append("")
     if "scale" in s:
         lines.append("scale: " + ", ".join(
-            f"{k} clips {v['wall']:.1f} s ({v['per_clip']:.2f} s/clip)"
+            f"{k} clips {v['wall']:.1f} s ({v['per_clip']:.2f} s/clip, "
+            f"cpu {v['cpu_per_clip']:.2f} s/clip)"
             for k, v in s["scale"].items()
         ))
     if "modules" in pub:
@@ -439,6 +441,8 @@ def table(res: Results) -> str:
                      f"heavy: {mods.get('heavy') or 'none'}")
     elif "pending" in pub:
         lines.append(f"publish --due: pending ({pub['pending']})")
+    lines.append("max proc: getrusage's largest process; on Linux it starts from the size of "
+                 "the forked harness (~80 MiB), so small commands show that floor")
     lines.append("")
     lines.append("targets (reported, not asserted):")
     for key, t in s["targets"].items():
@@ -499,7 +503,7 @@ def run_benchmark(cfg: Config, *, command: str = "", out: Path | None = None) ->
     say("moviepy beside vidcamp on one clip")
     mp = moviepy_versus(runner, jobs[1])
     say("scale")
-    sc = scale(runner, jobs, {cfg.clips: std["a"]["wall"], 1: mp["a_1clip"]["wall"]})
+    sc = scale(runner, jobs, {cfg.clips: std["a"], 1: mp["a_1clip"]})
     say("publish --due with nothing due")
     post_campaign = _campaign_with_posts(job.campaign)
     pub = publish_overhead(runner, post_campaign)
