@@ -81,7 +81,7 @@ def main(campaign: Path, rounds: int) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bench-graph-"))
     args, loudness = vidcamp_command(campaign)
     # the renderer's outputs are its temp names inside the build folder: send them to scratch
-    a_args = [str(scratch / ("a-" + Path(x).name.lstrip("."))) if x.endswith(".mp4") else x
+    a_args = [str(scratch / ("a-" + Path(x).name.lstrip("."))) if ".partial." in x else x
               for x in args]
     a_args = [x for x in a_args if x not in ("-progress", "pipe:1", "-nostats")]
     b_job = handwritten.prepare(campaign, scratch / "b", x264_preset=_preset(args), crf=_crf(args))
