@@ -5,13 +5,15 @@ one, alternated, so differences in the filtergraph show apart from everything ar
 
 vidcamp's command is captured from the renderer (its ffmpeg run is intercepted, not executed),
 its outputs redirected to a scratch folder; the hand-written command comes from
-benchmarks.handwritten with the same loudness values.
+benchmarks.handwritten with the same loudness values. x264 runs at the benchmark's
+``ultrafast`` unless $VIDCAMP_X264_PRESET says otherwise.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -78,6 +80,9 @@ def _copy_ass(graph: str, keep: Path) -> str:
 
 
 def main(campaign: Path, rounds: int) -> None:
+    # the benchmark's encoder setting unless the caller chose one
+    os.environ.setdefault("VIDCAMP_X264_PRESET", "ultrafast")
+    print(f"x264 preset: {os.environ['VIDCAMP_X264_PRESET']}")
     scratch = Path(tempfile.mkdtemp(prefix="bench-graph-"))
     args, loudness = vidcamp_command(campaign)
     # the renderer's outputs are its temp names inside the build folder: send them to scratch

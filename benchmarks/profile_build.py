@@ -3,12 +3,14 @@ CPU (the Python process's own and that of the ffmpeg runs it waited for).
 
     python -m benchmarks.profile_build CAMPAIGN.yaml
 
-Run it in a fresh process on a campaign whose build folder is empty. It wraps the renderer's
+Run it in a fresh process on a campaign whose build folder is empty. x264 runs at the
+benchmark's ``ultrafast`` unless $VIDCAMP_X264_PRESET says otherwise. It wraps the renderer's
 functions from outside (the renderer is not changed) and prints one line per step and a total.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -45,6 +47,9 @@ def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def main(campaign: Path) -> None:
+    # the benchmark's encoder setting unless the caller chose one
+    os.environ.setdefault("VIDCAMP_X264_PRESET", "ultrafast")
+    print(f"x264 preset: {os.environ['VIDCAMP_X264_PRESET']}")
     t0, (o0, k0) = time.perf_counter(), _cpu()
     from vidcamp.plan import plan_renders, render_environment
     from vidcamp.render import engine
