@@ -27,7 +27,25 @@ if TYPE_CHECKING:
     from vidcamp.publish.base import RetryPolicy
     from vidcamp.publish.progress import ProgressSink
 
-__all__ = ["UploadRequest", "UploadResult", "upload"]
+__all__ = ["ProgressSink", "RetryPolicy", "UploadRequest", "UploadResult", "default_progress",
+           "upload"]
+
+_LAZY = {
+    "RetryPolicy": "vidcamp.publish.base",
+    "ProgressSink": "vidcamp.publish.progress",
+    "default_progress": "vidcamp.publish.progress",
+    "LineProgress": "vidcamp.publish.progress",
+    "NullProgress": "vidcamp.publish.progress",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``RetryPolicy`` and the progress sinks, imported on first use."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
