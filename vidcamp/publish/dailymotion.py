@@ -1,0 +1,187 @@
+"""Dailymotion: ``GET /file/upload``, the multipart file POST, then ``POST /me/videos``.
+
+Flow (developers.dailymotion.com, upload guide): ask for an ``upload_url``; POST the file to it
+as the multipart field ``file`` (streamed from disk); keep only the ``url`` of the answer
+(checkpointed: a new process goes straight to creating the video); if the file POST fails, ask
+for a fresh ``upload_url`` and send again (the protocol has no partial resume). Then
+``POST /me/videos`` with ``url`` and the publish fields (``published``, ``private`` for
+unlisted, ``publish_date`` for a scheduled video).
+
+Never posting twice: before ``POST /me/videos`` the state records ``phase=creating`` and the
+time. A process resuming in that phase, or a create whose answer was lost, first lists the
+account's recent videos (``GET /me/videos?fields=id,title,created_time&sort=recent``) and adopts
+one with the same title created since that time; only if none exists is the video created.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+from vidcamp.errors import PermanentPublishError
+from vidcamp.presets import Preset
+from vidcamp.publish import UploadRequest, UploadResult
+from vidcamp.publish.base import (
+    Call,
+    Checkpoint,
+    Failure,
+    FileSlice,
+    Flow,
+    FlowGen,
+    Multipart,
+    OAuthEndpoints,
+    Reply,
+    StandardRefresher,
+    now_utc,
+    retry_after_seconds,
+    short,
+    transient_failure,
+)
+
+API = "https://api.dailymotion.com"
+TOKEN_URL = f"{API}/oauth/token"
+# clock skew allowed between our intent time and the platform's created_time
+SKEW = 120
+# the standard upload limit is a rolling 24 h window; look again in an hour
+LIMIT_RETRY = timedelta(hours=1)
+
+OAUTH = OAuthEndpoints(
+    authorize_url="https://www.dailymotion.com/oauth/authorize",
+    token_url=TOKEN_URL,
+    scopes=("manage_videos",),
+)
+REFRESHER = StandardRefresher(TOKEN_URL)
+
+
+def build_flow(
+    request: UploadRequest,
+    preset: Preset,
+    entry: dict[str, Any],
+    *,
+    chunk_size: int,
+    resume: dict[str, Any] | None = None,
+) -> DailymotionFlow:
+    channel = str(entry.get("channel") or "news")
+    return DailymotionFlow(request, channel=channel, resume=resume)
+
+
+class DailymotionFlow(Flow):
+    platform = "dailymotion"
+
+    def __init__(
+        self, request: UploadRequest, *, channel: str, resume: dict[str, Any] | None = None
+    ) -> None:
+        self.request = request
+        self.channel = channel
+        self.size = request.path.stat().st_size
+        self.state: dict[str, Any] = {"platform": "dailymotion", "phase": "new",
+                                      "size": self.size}
+        if (resume and resume.get("platform") == "dailymotion"
+                and resume.get("size") == self.size):
+            self.state = dict(resume)
+
+    def _checkpoint(self, **changes: Any) -> Checkpoint:
+        self.state.update(changes)
+        return Checkpoint(dict(self.state))
+
+    def steps(self) -> FlowGen:
+        if self.state["phase"] == "new":
+            yield from self._upload_file()
+            yield self._checkpoint(phase="uploaded")
+        if self.state["phase"] in ("uploaded", "creating"):
+            if self.state["phase"] == "uploaded":
+                yield self._checkpoint(phase="creating", intent_at=int(time.time()))
+            yield from self._create_once()
+        video_id = str(self.state["video_id"])
+        yield self._checkpoint(phase="done")
+        state = "scheduled" if self.request.publish_at else "published"
+        return UploadResult(remote_id=video_id, url=f"https://www.dailymotion.com/video/{video_id}",
+                            state=state)
+
+    def _upload_file(self) -> FlowGen:
+        while True:
+            reply = yield Call("GET", f"{API}/file/upload", "dailymotion.file_upload")
+            assert reply is not None
+            upload_url = reply.json().get("upload_url")
+            if not upload_url:
+                raise PermanentPublishError("dailymotion: /file/upload gave no upload_url")
+            reply = yield Call(
+                "POST", str(upload_url), "dailymotion.upload",
+                content=Multipart(file_field="file", filename=self.request.path.name,
+                                  file=FileSlice(self.request.path, 0, self.size)),
+                auth="none", on_failure="deliver",
+            )
+            assert reply is not None
+            url = reply.json().get("url") if reply.ok else None
+            if url:
+                self.state["url"] = str(url)
+                self.state["offset"] = self.size
+                return
+
+    def _create_once(self) -> FlowGen:
+        while True:
+            found = yield from self._find_video()
+            if found:
+                self.state["video_id"] = found
+                return
+            reply = yield Call("POST", f"{API}/me/videos", "dailymotion.create",
+                               form=self._fields(), on_failure="deliver")
+            assert reply is not None
+            if reply.ok and reply.json().get("id"):
+                self.state["video_id"] = str(reply.json()["id"])
+                return
+
+    def _find_video(self) -> FlowGen:
+        reply = yield Call("GET", f"{API}/me/videos", "dailymotion.list",
+                           params=(("fields", "id,title,created_time"), ("sort", "recent"),
+                                   ("limit", "20")))
+        assert reply is not None
+        since = int(self.state.get("intent_at", 0)) - SKEW
+        for video in reply.json().get("list") or []:
+            if video.get("title") == self.request.title and int(
+                video.get("created_time") or 0
+            ) >= since:
+                return str(video["id"])
+        return None
+
+    def _fields(self) -> tuple[tuple[str, str], ...]:
+        r = self.request
+        fields = [
+            ("url", str(self.state["url"])),
+            ("title", r.title),
+            ("description", r.description),
+            ("channel", self.channel),
+            ("is_created_for_kids", "true" if r.made_for_kids else "false"),
+            ("published", "false" if r.privacy == "private" else "true"),
+            ("private", "true" if r.privacy == "unlisted" else "false"),
+        ]
+        if r.tags:
+            fields.append(("tags", ",".join(r.tags)))
+        if r.publish_at is not None:
+            fields.append(("publish_date", str(int(r.publish_at.timestamp()))))
+        return tuple(fields)
+
+    def classify(self, call: Call, reply: Reply) -> Failure | None:
+        transient = transient_failure(reply, "dailymotion")
+        if transient is not None:
+            return transient
+        if reply.ok:
+            return None
+        body = reply.json() if isinstance(reply.json(), dict) else {}
+        raw = body.get("error")
+        error: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        message = short(str(error.get("message") or f"HTTP {reply.status}"), 160)
+        kind = str(error.get("type") or "")
+        reason = str((error.get("error_data") or {}).get("reason") or "")
+        what = f"dailymotion: {message}" + (f" ({reason or kind})" if reason or kind else "")
+        challenge = reply.headers.get("www-authenticate", "")
+        if reply.status == 401 or "invalid_token" in challenge:
+            return Failure("refresh", "dailymotion: access token expired or invalid (HTTP 401)")
+        if "limit" in reason or "limit" in kind or kind == "rate_limit_exceeded":
+            retry = retry_after_seconds(reply.headers)
+            retry_at = now_utc() + (timedelta(seconds=retry) if retry else LIMIT_RETRY)
+            return Failure("defer", what, retry_at=retry_at)
+        if reply.status == 403 and kind in ("insufficient_scope", "access_forbidden"):
+            return Failure("reauth", what)
+        return Failure("permanent", what)
