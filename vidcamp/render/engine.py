@@ -157,7 +157,7 @@ def render_all(
     """Render clips side by side (``-j N``).
 
     A clip that fails does not stop the others (their outputs are cached for the next run);
-    each failure is reported to ``progress`` and the first one is raised at the end.
+    the first failure is raised at the end, later ones are reported to ``progress``.
     """
     if jobs_parallel < 1:
         raise RenderError(f"-j must be at least 1, got {jobs_parallel}")
@@ -170,8 +170,9 @@ def render_all(
         try:
             return render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
         except VidcampError as exc:
+            if errors:  # the first failure is raised (and printed) at the end; say the rest now
+                sink.finish(job.clip_id, f"failed: {exc.message}")
             errors.append(exc)
-            sink.finish(job.clip_id, f"failed: {exc.message}")
             return None
 
     if jobs_parallel == 1 or len(selected) <= 1:
