@@ -10,6 +10,7 @@ wall time and peak memory of the ffmpeg children. Results are for the README; no
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -28,6 +29,8 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="alternate the -j values this many times (fairer on a busy machine)")
     args = parser.parse_args()
 
     import subprocess
@@ -43,7 +46,8 @@ def main() -> None:
     )
     print(f"source: {source} ({total:.0f} s 1080p30); clips: {args.clips} x {args.seconds} s, "
           f"4 variants each")
-    for n in args.jobs:
+    runs = [n for _ in range(args.repeat) for n in args.jobs]
+    for n in runs:
         jobs = []
         for i in range(args.clips):
             clip_dir = work / f"j{n}" / f"clip{i}"
@@ -58,12 +62,16 @@ def main() -> None:
                 Captions("pop", lines=(CaptionLine(0.5, 3.0, "Caffè perché 🚀"),)),
                 Hook("Look at this", 2.0), 1.0, None, None, None, -14.0, variants, clip_dir,
             ))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load = os.getloadavg()[0]
         began = time.monotonic()
         render_all(jobs, jobs_parallel=n, force=True)
         wall = time.monotonic() - began
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         print(f"-j {n}: {wall:6.1f} s wall, {wall / args.clips:5.1f} s per clip, "
-              f"largest ffmpeg so far {peak:.0f} MB")
+              f"{cpu:6.1f} s CPU ({cpu / wall:.2f} cores busy), load before {load:.1f}, "
+              f"largest ffmpeg so far {after.ru_maxrss / 1024:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -153,3 +153,13 @@ def test_a_failing_clip_does_not_stop_the_others(media: Any, tmp_path: Path) -> 
             render_all(jobs, jobs_parallel=parallel, force=True)
         assert (good / "v.mp4").is_file()
         _assert_nothing_final(bad)
+
+
+def test_characters_no_bundled_font_draws_are_reported(media: Any, tmp_path: Path) -> None:
+    from vidcamp.jobs import Hook
+
+    source = media("src.mp4", seconds=2)
+    out = tmp_path / "cjk"
+    result = render_clip(job(source, out, [variant(out, "v", small("x", 320, 180))],
+                             hook=Hook("Tokyo 東京", 0.5)))
+    assert result.notes == ("cjk: no bundled font draws '東京'; those characters will not show",)

@@ -87,3 +87,17 @@ def test_killed_build_leaves_no_final_named_output(tmp_path: Path) -> None:
     assert render_clip(short).rendered == ("v",)
     assert (out / "v.mp4").is_file()
     assert not list(out.glob(".*partial*"))
+
+
+def test_stale_temps_are_removed_but_not_a_live_build_s(tmp_path: Path) -> None:
+    from vidcamp.render.cache import remove_stale_temps
+
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait()
+    dead = tmp_path / f".v.{done.pid}.partial.mp4"
+    live = tmp_path / f".v.{os.getppid()}.partial.mp4"  # the process that started pytest
+    manifest_tmp = tmp_path / ".manifest.json.x1y2.partial"
+    for path in (dead, live, manifest_tmp):
+        path.write_bytes(b"x")
+    remove_stale_temps(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]

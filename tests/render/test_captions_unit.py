@@ -108,3 +108,8 @@ def test_bad_style_fields(tmp_path: Path) -> None:
     (tmp_path / "c.yaml").write_text("font: Montserrat-Medium.ttf\nalign: left\n")
     with pytest.raises(SpecError, match="align"):
         cap.load_style("c", directory=tmp_path, fonts=fonts)
+
+
+def test_missing_glyphs_are_named() -> None:
+    assert cap.missing_glyphs("Caffè 🚀 ñ ß", cap.load_style("pop")) == ""
+    assert cap.missing_glyphs("Tokyo 東京 ok", cap.load_style("boxed")) == "東京"

@@ -67,3 +67,37 @@ def test_only_names_an_unknown_clip_or_target(campaign: Path) -> None:
     assert "no clip 'three' (clips: one, two)" in str(res.exception or res.output)
     res = runner.invoke(cli, ["render", str(campaign), "--only", "one:tiktok"])
     assert "clip one has no target 'tiktok'" in str(res.exception or res.output)
+
+
+def test_unchanged_rebuild_in_a_new_process_starts_no_ffmpeg_at_all(
+    campaign: Path, tmp_path: Path
+) -> None:
+    """Every ffmpeg start (version query included) goes through a wrapper that logs it."""
+    import os
+    import subprocess
+    import sys
+
+    from vidcamp.media.ffmpeg import find_ffmpeg
+
+    log = tmp_path / "ffmpeg-starts.log"
+    wrapper = tmp_path / "bin" / "ffmpeg-logged"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{find_ffmpeg()}" "$@"\n')
+    wrapper.chmod(0o755)
+    env = {**os.environ, "VIDCAMP_FFMPEG": str(wrapper), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    root = Path(__file__).resolve().parents[2]
+
+    def build() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "vidcamp", "build", str(campaign), "--no-queue"],
+            cwd=root, env=env, capture_output=True, text=True, check=False,
+        )
+
+    first = build()
+    assert first.returncode == 0, first.stderr
+    starts = log.read_text().splitlines()
+    assert any("-version" in s for s in starts) and any("-filter_complex" in s for s in starts)
+    second = build()
+    assert second.returncode == 0, second.stderr
+    assert "one: unchanged x, youtube_shorts" in second.stdout
+    assert log.read_text().splitlines() == starts  # not one more ffmpeg process

@@ -9,6 +9,7 @@ import numpy as np
 
 from tests.render.conftest import (
     audio_samples,
+    ffmpeg,
     frame_at,
     integrated_loudness,
     job,
@@ -82,3 +83,28 @@ def test_loudness_within_one_lu_of_target(tmp_path: Path) -> None:
     after = integrated_loudness(out / "v.mp4")
     assert abs(before - target) > 5  # the source really was far off
     assert abs(after - target) <= 1.0, after
+
+
+def test_sound_that_starts_after_the_picture_stays_in_sync(tmp_path: Path) -> None:
+    """A camera file whose audio track begins 0.5 s in: the beep stays on its flash."""
+    on = "lt(mod({t}+2,3),0.099)*gte({t},0.5)"  # flash and beep at 1.0 s
+    source = tmp_path / "late_audio.mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", f"color=c=black:s=320x240:r={FPS}:d=3",
+        "-itsoffset", "0.5", "-f", "lavfi", "-i", "sine=f=1000:sample_rate=48000:d=2.5",
+        "-vf", f"geq=lum='if({on.format(t='T')},235,16)':cb=128:cr=128",
+        "-af", f"aeval='val(0)*({on.format(t='t')})':c=same",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        str(source),
+    )
+    out = tmp_path / "out"
+    render_clip(job(source, out, [variant(out, "v", small("x", 320, 180))],
+                    segments=[(0.0, 2.0)]))
+    path = out / "v.mp4"
+    times = np.array(video_frame_times(path))
+    luma = np.array([frame_at(path, t, "gray").mean() for t in times])
+    samples, rate = audio_samples(path)
+    envelope = np.convolve(np.abs(samples), np.ones(48) / 48, mode="same")
+    beeps = _onsets(envelope, np.arange(len(envelope)) / rate, envelope.max() * 0.3)
+    assert _onsets(luma, times, 128) == [1.0]
+    assert len(beeps) == 1 and abs(beeps[0] - 1.0) <= 1 / FPS, beeps

@@ -37,7 +37,7 @@ def test_error_line_skips_generic_noise() -> None:
         "Error reinitializing filters!",
         "Conversion failed!",
     ])
-    assert error_line(log) == "[Parsed_pad_4 @ 0x2] Cannot find color 'nope'"
+    assert error_line(log) == "[Parsed_pad_4] Cannot find color 'nope'"
     assert error_line("") == "no error message"
 
 

@@ -7,9 +7,11 @@ then imageio-ffmpeg's bundled binary, then ``ffmpeg`` on PATH. Nothing runs at i
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from vidcamp.errors import RenderError
@@ -56,6 +58,51 @@ def ffmpeg_version() -> str:
 
 @functools.lru_cache(maxsize=8)
 def _version(exe: Path) -> str:
+    """Asked once per binary: remembered on disk by path, size and mtime, so a cached build
+    (whose content hashes include this version) starts no ffmpeg process at all."""
+    try:
+        st = exe.stat()
+    except OSError as exc:
+        raise RenderError(f"{exe}: cannot run ffmpeg ({exc.strerror or exc})") from exc
+    key = f"{exe}|{st.st_size}|{st.st_mtime_ns}"
+    store = _version_store()
+    known = _read_versions(store)
+    if key in known:
+        return known[key]
+    version = _ask_version(exe)
+    known[key] = version
+    _write_versions(store, known)
+    return version
+
+
+def _version_store() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("vidcamp")) / "ffmpeg-versions.json"
+
+
+def _read_versions(store: Path) -> dict[str, str]:
+    try:
+        data = json.loads(store.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _write_versions(store: Path, known: dict[str, str]) -> None:
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".ffmpeg-versions.", dir=store.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(known, fh)
+        os.replace(tmp, store)
+    except OSError:
+        pass  # a read-only cache dir only costs one `ffmpeg -version` per run
+
+
+def _ask_version(exe: Path) -> str:
     try:
         out = subprocess.run(
             [str(exe), "-hide_banner", "-version"],

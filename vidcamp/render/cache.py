@@ -69,9 +69,29 @@ def temp_name(final: Path) -> Path:
 
 
 def remove_stale_temps(clip_dir: Path) -> None:
-    """Delete temp files an interrupted build left behind."""
+    """Delete temp files an interrupted build left behind (not those of a live build)."""
     if not clip_dir.is_dir():
         return
     for path in clip_dir.glob(f".*{TEMP_MARK}*"):
+        owner = _owner_pid(path.name)
+        if owner is not None and owner != os.getpid() and _alive(owner):
+            continue
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def _owner_pid(name: str) -> int | None:
+    """The pid in ``.<stem>.<pid>.partial<suffix>``, if the name has one."""
+    head = name.split(TEMP_MARK, 1)[0]
+    pid = head.rsplit(".", 1)[-1]
+    return int(pid) if pid.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -307,6 +307,21 @@ def ass_text(text: str, style: CaptionStyle) -> str:
     return body
 
 
+def missing_glyphs(text: str, style: CaptionStyle) -> str:
+    """The characters of ``text`` that neither the style's font nor the emoji font can draw."""
+    _, cmap = _font_facts(style.font_file)
+    _, emoji_cmap = _font_facts(emoji_font_file())
+    if style.uppercase:
+        text = text.upper()
+    seen: dict[str, None] = {}
+    for ch in text:
+        cp = ord(ch)
+        if ch.isspace() or cp in _EMOJI_JOINERS or cp in cmap or cp in emoji_cmap:
+            continue
+        seen.setdefault(ch, None)
+    return "".join(seen)
+
+
 def _escape(text: str) -> str:
     # A backslash would start an override (\N, \h): a word joiner after it defuses it.
     # libass draws \{ and \} as literal braces instead of opening an override block.

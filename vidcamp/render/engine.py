@@ -20,7 +20,13 @@ from vidcamp.media.probe import MediaInfo, probe, summary
 from vidcamp.paths import fonts_dir
 from vidcamp.render import audio as audio_pass
 from vidcamp.render import cache
-from vidcamp.render.captions import TimedText, load_style, read_captions, write_ass
+from vidcamp.render.captions import (
+    TimedText,
+    load_style,
+    missing_glyphs,
+    read_captions,
+    write_ass,
+)
 from vidcamp.render.check import check_output
 from vidcamp.render.graph import Part, VariantPlan, output_fps, render_command, timeline
 from vidcamp.render.progress import NullProgress, ProgressSink
@@ -96,6 +102,7 @@ def render_clip(
     try:
         for k, v in enumerate(todo):
             plans.append(_plan_variant(job, v, source, total, lines, workdir / f"{k}.ass"))
+        notes += _glyph_notes(job, todo, lines)
         sink.start(job.clip_id, total, [v.target for v in todo])
         sink.note(job.clip_id, "measuring loudness")
         measured = audio_pass.measure(exe, job, parts)
@@ -150,7 +157,7 @@ def render_all(
     """Render clips side by side (``-j N``).
 
     A clip that fails does not stop the others (their outputs are cached for the next run);
-    each failure is reported to ``progress`` and the first one is raised at the end.
+    the first failure is raised at the end, later ones are reported to ``progress``.
     """
     if jobs_parallel < 1:
         raise RenderError(f"-j must be at least 1, got {jobs_parallel}")
@@ -163,8 +170,9 @@ def render_all(
         try:
             return render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
         except VidcampError as exc:
+            if errors:  # the first failure is raised (and printed) at the end; say the rest now
+                sink.finish(job.clip_id, f"failed: {exc.message}")
             errors.append(exc)
-            sink.finish(job.clip_id, f"failed: {exc.message}")
             return None
 
     if jobs_parallel == 1 or len(selected) <= 1:
@@ -220,6 +228,24 @@ def _captions(job: ClipRender) -> tuple[list[TimedText], tuple[str, ...]]:
     if encoding not in {"utf-8", job.captions.encoding}:
         notes = (f"{job.captions.file}: not UTF-8, read as {encoding}",)
     return lines, notes
+
+
+def _glyph_notes(
+    job: ClipRender, todo: Sequence[Variant], lines: list[TimedText]
+) -> tuple[str, ...]:
+    """Say which caption characters no bundled font draws (libass would show nothing)."""
+    texts = {(v.caption_style, line.text) for v in todo for line in lines}
+    if job.hook is not None:
+        texts |= {(v.hook_style, job.hook.text) for v in todo}
+    styles = {name: load_style(name) for name, _ in texts}
+    missing: dict[str, None] = {}
+    for style_name, text in sorted(texts):
+        for ch in missing_glyphs(text, styles[style_name]):
+            missing.setdefault(ch, None)
+    if not missing:
+        return ()
+    return (f"{job.clip_id}: no bundled font draws {''.join(missing)!r}; those characters "
+            "will not show",)
 
 
 def _plan_variant(

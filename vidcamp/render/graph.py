@@ -106,7 +106,9 @@ def _part_audio(inp: Any, part: Part) -> Any:
             f"anullsrc=r={AUDIO_RATE}:cl=stereo", f="lavfi", t=_num(part.duration)
         ).audio
     return (
-        stream.filter("aresample", AUDIO_RATE)
+        # first_pts=0 with async: sound that starts after the picture (common in camera files,
+        # or a cut from 0) gets leading silence instead of being pulled forward out of sync
+        stream.filter("aresample", AUDIO_RATE, **{"async": 1, "first_pts": 0})
         .filter("aformat", sample_fmts="fltp", channel_layouts="stereo")
         .filter("apad")
         .filter("atrim", duration=_num(part.duration))

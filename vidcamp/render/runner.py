@@ -32,6 +32,7 @@ _USEFUL = re.compile(
 )
 
 
+_ADDRESS = re.compile(r" @ 0x[0-9a-f]+")
 _NAMES_FILE = re.compile(r"^Error opening (input|output) file .+")
 
 
@@ -131,7 +132,7 @@ def error_line(stderr: str) -> str:
     named = next((ln for ln in lines if _NAMES_FILE.match(ln)), None)
     if named and named != chosen and "/" not in chosen:
         chosen = f"{chosen} ({named.rstrip('.')})"
-    return chosen
+    return _ADDRESS.sub("", chosen)  # "[Parsed_pad_4 @ 0x55f3…]": the address means nothing
 
 
 def _strip_prefix(line: str) -> str:
