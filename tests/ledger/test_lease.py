@@ -71,3 +71,23 @@ def test_racing_processes_never_claim_the_same_post(ledger_file: Path) -> None:
     assert max(claimed.values()) == 1
     with Ledger.open(ledger_file) as ledger:
         assert {r.state for r in ledger.posts()} == {"published"}
+
+
+def test_a_run_that_lost_its_lease_cannot_record_anything(ledger_file: Path) -> None:
+    import pytest
+
+    from vidcamp.ledger.store import LeaseLost
+
+    queue_posts([make_post()], ledger_path=ledger_file, now=T0)
+    with Ledger.open(ledger_file) as ledger:
+        slow = new_owner()
+        row = ledger.claim(slow, T0, lease_seconds=-1)
+        assert row is not None
+        fast = new_owner()
+        assert ledger.claim(fast, T0) is not None
+        with pytest.raises(LeaseLost):
+            ledger.save_resume(row.id, slow, {"offset": 9})
+        with pytest.raises(LeaseLost):
+            ledger.mark_published(row.id, slow, "dup", "https://example.invalid/dup")
+        ledger.mark_published(row.id, fast, "one", "https://example.invalid/one")
+        assert ledger.get(row.id).remote_id == "one"
