@@ -71,6 +71,9 @@ def test_every_post_is_published_exactly_once_with_matching_bytes(
         for row in book.posts():
             states = [e.to_state for e in book.events(row.id)]
             assert states[0] == "queued" and states[-1] == "published"
+            assert "uploading" in states
+            if row.platform == "x":
+                assert "processing" in states  # media finalized, waiting for X to process it
 
 
 def test_sandbox_rehearsal_leaves_the_real_ledger_alone(sandbox: Sandbox, tmp_path: Path) -> None:

@@ -304,7 +304,12 @@ def _publish_one(
         )
     finally:
         beat.stop()
-    published = ledger.mark_published(row.id, owner, str(result.remote_id), str(result.url))
+    try:
+        published = ledger.mark_published(row.id, owner, str(result.remote_id), str(result.url))
+    except LeaseLost as exc:
+        # another run holds the post now; it resumes from the saved state, which knows the
+        # post was created, so it records it without posting again
+        return Outcome(row.id, row.key, "lost", error=exc.message, kind="ledger")
     return Outcome(
         row.id, row.key, PUBLISHED, url=published.url, remote_id=published.remote_id,
         scheduled_for=scheduled_for,
