@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,22 +88,37 @@ def load_account(name: str, path: Path | None = None) -> dict[str, Any]:
     return entry
 
 
-def save_account(name: str, entry: dict[str, Any], path: Path | None = None) -> Path:
-    """Write (or replace) one account, keeping the others; atomic, mode 0600."""
+@contextlib.contextmanager
+def locked(path: Path | None = None) -> Iterator[Path]:
+    """Hold the credentials file's lock (an exclusive flock on a sibling ``.lock`` file).
+
+    Threads and processes that refresh the same account take it around read-refresh-write,
+    so a rotated refresh token is never used twice nor lost.
+    """
     import fcntl
 
     file = _path(path)
     file.parent.mkdir(parents=True, exist_ok=True)
-    # two processes refreshing at once must not lose each other's (rotated) tokens
-    lock = file.with_name(f".{file.name}.lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(file.with_name(f".{file.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        yield file
+    finally:
+        os.close(fd)
+
+
+def save_account(
+    name: str, entry: dict[str, Any], path: Path | None = None, *, lock: bool = True
+) -> Path:
+    """Write (or replace) one account, keeping the others; atomic, mode 0600.
+
+    ``lock=False`` when the caller already holds ``locked(path)``.
+    """
+    file = _path(path)
+    with locked(file) if lock else contextlib.nullcontext(file):
         accounts = load_all(file, missing_ok=True)
         accounts[name] = dict(entry)
         write_all(accounts, file)
-    finally:
-        os.close(fd)
     return file
 
 

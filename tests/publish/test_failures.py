@@ -187,3 +187,24 @@ def test_endless_processing_hands_back_retryable_with_state(sandbox, random_file
     upload(UploadRequest(random_file(1000), "x", "t"), account, resume=states[-1],
            policy=policy())
     assert len(sandbox.posts()) == 1
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_debug_logs_of_a_troubled_upload_hold_no_token(sandbox, random_file, caplog, preset):
+    import logging
+
+    platform = PRESETS[preset]
+    account = sandbox.account(platform)
+    first = sandbox.entry(account)
+    sandbox.faults({"platform": platform, "kind": "status", "status": 502, "count": 2},
+                   {"platform": platform, "route": "token", "kind": "status", "status": 500})
+    if platform != "facebook":
+        sandbox.faults({"platform": platform, "kind": "expire_token"})
+    caplog.set_level(logging.DEBUG)  # httpx and httpcore included
+    upload(UploadRequest(random_file(3 * CHUNK), preset, "t"), account, policy=policy(),
+           chunk_size=CHUNK)
+    text = caplog.text
+    assert "retrying" in text
+    for secret in [*sandbox.tokens(), first["access_token"], first.get("refresh_token", "")]:
+        if secret:
+            assert secret not in text

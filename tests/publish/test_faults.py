@@ -172,3 +172,29 @@ def test_expired_token_known_from_file_is_refreshed_first(sandbox, random_file):
     upload(UploadRequest(random_file(1000), "youtube", "t"), account, policy=policy())
     assert sandbox.server.stats()["routes"].get("youtube.token") == 1
     assert sandbox.server.stats()["routes"].get("youtube.session") == 1  # no 401 first
+
+
+def test_parallel_uploads_share_one_rotated_refresh(sandbox, random_file):
+    """Two uploads to one X account hit an expired token together: one refresh, both post."""
+    import threading
+
+    account = sandbox.account("x")
+    sandbox.faults({"platform": "x", "kind": "expire_token"})
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            upload(UploadRequest(random_file(SIZE), "x", f"parallel {n}"), account,
+                   policy=policy(), chunk_size=CHUNK)
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert sorted(p["title"] for p in sandbox.posts()) == [
+        "parallel 0", "parallel 1", "parallel 2"]
+    assert sandbox.server.stats()["routes"]["x.token"] == 1

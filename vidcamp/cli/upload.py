@@ -28,7 +28,7 @@ def parse_when(value: str | None) -> datetime | None:
 
 
 @click.command("upload")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--account", required=True, help="Account name in the credentials file.")
 @click.option("--title", required=True)
 @click.option("--description", default="")
@@ -37,7 +37,8 @@ def parse_when(value: str | None) -> datetime | None:
               default="public", show_default=True)
 @click.option("--publish-at", default=None, help="Schedule: ISO 8601 time with a zone.")
 @click.option("--preset", default=None, help="Preset name (default: the platform's main one).")
-@click.option("--thumbnail", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--thumbnail", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None)
 @click.option("--made-for-kids", is_flag=True)
 @click.option("--chunk-size", type=click.IntRange(min=256 * 1024), default=None,
               help="Bytes per upload request (default 8 MiB).")

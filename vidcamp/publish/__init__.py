@@ -24,10 +24,29 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
+    from vidcamp.presets import Preset
     from vidcamp.publish.base import RetryPolicy
     from vidcamp.publish.progress import ProgressSink
 
-__all__ = ["UploadRequest", "UploadResult", "upload"]
+__all__ = ["ProgressSink", "RetryPolicy", "UploadRequest", "UploadResult", "default_progress",
+           "upload"]
+
+_LAZY = {
+    "RetryPolicy": "vidcamp.publish.base",
+    "ProgressSink": "vidcamp.publish.progress",
+    "default_progress": "vidcamp.publish.progress",
+    "LineProgress": "vidcamp.publish.progress",
+    "NullProgress": "vidcamp.publish.progress",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``RetryPolicy`` and the progress sinks, imported on first use."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,7 @@ def upload(
             f" {preset.name!r} publishes to {preset.platform}"
         )
     _check_request(request)
+    _check_media(request, preset)
     size = request.path.stat().st_size
     if size > preset.max_bytes:
         raise PermanentPublishError(
@@ -117,6 +137,34 @@ def upload(
         finally:
             drv.progress.finish()
     return result
+
+
+def _check_media(request: UploadRequest, preset: Preset) -> None:
+    """Refuse what the platform would refuse anyway; warn where it would quietly demote."""
+    import logging
+
+    from vidcamp.errors import PermanentPublishError
+    from vidcamp.publish.mp4info import read_mp4_info
+
+    info = read_mp4_info(request.path)
+    if info is None:
+        return  # not an MP4 we can read: the platform decides
+    if preset.name == "facebook_reels" and not (
+        preset.min_duration <= info.duration <= preset.max_duration
+    ):
+        raise PermanentPublishError(
+            f"{request.path}: {info.duration:.1f} s; Facebook Reels must be"
+            f" {preset.min_duration:g}-{preset.max_duration:g} s"
+        )
+    if preset.name == "youtube_shorts" and (
+        info.duration > preset.max_duration
+        or (info.width and info.height and info.width > info.height)
+    ):
+        logging.getLogger("vidcamp.publish").warning(
+            "%s: %.1f s, %sx%s; YouTube shows it as a regular video, not a Short"
+            " (Shorts are vertical or square and at most %g s)",
+            request.path.name, info.duration, info.width, info.height, preset.max_duration,
+        )
 
 
 def _check_request(request: UploadRequest) -> None:

@@ -104,14 +104,31 @@ class Account:
             return False
         return when <= now_utc() + timedelta(seconds=margin)
 
-    def update(self, entry: dict[str, Any]) -> None:
+    def update(self, entry: dict[str, Any], *, lock: bool = True) -> None:
         """Take refreshed tokens and write them back (a rotated refresh token must be kept)."""
         self.entry = dict(entry)
         self._remember()
         if self.path is not None:
             from vidcamp.credentials import save_account
 
-            save_account(self.name, self.entry, self.path)
+            save_account(self.name, self.entry, self.path, lock=lock)
+
+    def adopt_newer(self) -> bool:
+        """Take tokens another run saved meanwhile; True when a fresh access token came."""
+        if self.path is None:
+            return False
+        from vidcamp.credentials import load_all
+
+        latest = load_all(self.path, missing_ok=True).get(self.name)
+        if not latest or latest.get("platform") != self.platform:
+            return False
+        fresh = bool(latest.get("access_token")) and latest.get("access_token") != (
+            self.access_token
+        )
+        if fresh or latest.get("refresh_token") != self.entry.get("refresh_token"):
+            self.entry = dict(latest)
+            self._remember()
+        return fresh and not self.expired()
 
     def scrub(self, text: str) -> str:
         """``text`` with every token this account has ever held replaced by ``***``."""
@@ -248,7 +265,25 @@ class Driver:
                 return reply
 
     def refresh(self) -> None:
-        """Refresh the access token through the platform's token endpoint, then save it."""
+        """Refresh the access token through the platform's token endpoint, then save it.
+
+        Under the credentials lock: if another thread or process refreshed meanwhile, its
+        tokens are taken instead (X rotates refresh tokens, so a second refresh with the old
+        one would fail).
+        """
+        from contextlib import nullcontext
+
+        from vidcamp.credentials import locked
+
+        path = self.account.path
+        with locked(path) if path is not None else nullcontext(None):
+            if self.account.adopt_newer():
+                log.info("%s: took the access token another run refreshed for %s",
+                         self.account.platform, self.account.name)
+                return
+            self._refresh_now()
+
+    def _refresh_now(self) -> None:
         refresher = self.account.refresher
         if refresher is None or not self.account.entry.get("refresh_token"):
             raise ReauthRequired(
@@ -279,7 +314,7 @@ class Driver:
         answer = reply.json()
         if not isinstance(answer, dict) or not answer.get("access_token"):
             raise ReauthRequired(f"{self.account.platform}: token refresh gave no access token")
-        self.account.update(refresher.refreshed_entry(self.account.entry, answer))
+        self.account.update(refresher.refreshed_entry(self.account.entry, answer), lock=False)
         log.info("%s: access token refreshed for account %s", self.account.platform,
                  self.account.name)
 

@@ -71,6 +71,7 @@ class RichProgress:
     """A rich progress bar per upload: bytes, rate and time left."""
 
     def __init__(self) -> None:
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             DownloadColumn,
@@ -87,6 +88,7 @@ class RichProgress:
             TransferSpeedColumn(),
             TimeRemainingColumn(),
             transient=False,
+            console=Console(stderr=True),  # stdout stays for the result (and --json)
         )
         self._task: int | None = None
 

@@ -19,6 +19,7 @@ OAuth 2 user context; refresh rotates the refresh token, and the new one is writ
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from vidcamp.errors import PermanentPublishError
@@ -45,6 +46,7 @@ API = "https://api.x.com/2"
 TOKEN_URL = f"{API}/oauth2/token"
 MAX_SEGMENT = 5 * 1024 * 1024
 MAX_SEGMENTS = 1000
+SKEW = 300  # seconds of clock difference tolerated between us and X
 
 OAUTH = OAuthEndpoints(
     authorize_url="https://x.com/i/oauth2/authorize",
@@ -188,10 +190,13 @@ class XFlow(Flow):
             me = reply.json().get("data") or {}
             self.state["user_id"] = str(me.get("id", ""))
             self.state["username"] = str(me.get("username", ""))
+        # only posts made since the intent was recorded (minus clock skew) can be ours
+        since = datetime.fromtimestamp(int(self.state.get("intent_at", 0)) - SKEW, UTC)
         reply = yield Call(
             "GET", f"{API}/users/{self.state['user_id']}/tweets", "x.timeline",
-            params=(("max_results", "20"), ("expansions", "attachments.media_keys"),
-                    ("tweet.fields", "attachments,created_at")),
+            params=(("max_results", "100"), ("expansions", "attachments.media_keys"),
+                    ("tweet.fields", "attachments,created_at"),
+                    ("start_time", since.strftime("%Y-%m-%dT%H:%M:%SZ"))),
         )
         assert reply is not None
         key = self.state.get("media_key")

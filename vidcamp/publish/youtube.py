@@ -151,6 +151,7 @@ class YouTubeFlow(Flow):
 
     def _upload(self) -> FlowGen:
         restarts = 0
+        stalls = 0  # chunks the server answered without taking a byte
         known = False  # whether self.state["offset"] is what the server acknowledged
         while True:
             if not self.state.get("session_uri"):
@@ -198,7 +199,12 @@ class YouTubeFlow(Flow):
             if reply.status == 308:
                 acked = _acknowledged(reply.headers.get("range"))
                 if acked != self.state.get("offset"):
+                    stalls = 0
                     yield self._checkpoint(offset=acked)
+                elif known:
+                    stalls += 1
+                    if stalls > MAX_SESSION_RESTARTS:
+                        raise RetryableError("youtube: the upload session takes no more bytes")
                 known = True
                 continue
             if reply.status in (404, 410):

@@ -732,8 +732,15 @@ def x_timeline(state: SandboxState, server: SandboxHTTPServer, req: _Request) ->
     if req.path.split("/")[3] != acct.user_id:
         raise x_error(403, "Forbidden", "not your timeline")
     limit = int(req.query.get("max_results", 10))
+    if not 5 <= limit <= 100:
+        raise x_error(400, "Invalid Request", "max_results must be 5..100")
+    since = 0.0
+    if req.query.get("start_time"):
+        since = datetime.strptime(req.query["start_time"], "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=UTC).timestamp()
     with state.lock:
-        mine = [p for p in state.posts if p["platform"] == "x" and p["account"] == acct.name]
+        mine = [p for p in state.posts if p["platform"] == "x" and p["account"] == acct.name
+                and p["created_at"] >= since]
     data = []
     for p in reversed(mine[-limit:]):
         tweet: dict[str, Any] = {"id": p["remote_id"], "text": p["title"],
@@ -900,8 +907,8 @@ def add_faults(state: SandboxState, faults: list[dict[str, Any]]) -> None:
 
 
 def public_post(post: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in post.items() if k != "upload_id"} | {"upload_id": post.get(
-        "upload_id")}
+    """A post as ``GET /_sandbox/posts`` shows it (a copy, safe to hand out)."""
+    return dict(post)
 
 
 def stats(state: SandboxState) -> dict[str, Any]:

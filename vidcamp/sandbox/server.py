@@ -400,8 +400,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         except Answer as answer:
             status, payload, headers = answer.status, answer.body, answer.headers
-        except MultipartError as exc:
-            status, payload, headers = 400, {"error": str(exc)}, {}
+        except (MultipartError, ValueError, KeyError) as exc:
+            status, payload, headers = 400, {"error": f"bad request: {exc}"}, {}
+        except Exception as exc:  # a sandbox bug must still answer, not hang the client
+            status, payload, headers = 500, {"error": f"sandbox: {type(exc).__name__}"}, {}
+        if req.fault and req.fault["kind"] in ("drop", "drop_response"):
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         close = False
         try:
             body.drain()
