@@ -35,7 +35,9 @@ def real_now() -> datetime:
     return datetime.now(UTC).replace(second=0, microsecond=0)
 
 
-def make_mp4(path: Path, *, seed: int = 0, big: bool = False) -> Path:
+def make_mp4(
+    path: Path, *, seed: int = 0, big: bool = False, seconds: float | None = None
+) -> Path:
     """A small real vertical MP4 (H.264 + AAC) made from lavfi; ``big`` makes it ~1 MB.
 
     Vertical and over 3 s, so it is a valid Short and Reel (the clients check both).
@@ -44,7 +46,8 @@ def make_mp4(path: Path, *, seed: int = 0, big: bool = False) -> Path:
 
     ffmpeg = os.environ.get("VIDCAMP_FFMPEG") or imageio_ffmpeg.get_ffmpeg_exe()
     quality = ["-qp", "0"] if big else ["-crf", "35"]
-    seconds = 5 if big else 3.5
+    if seconds is None:
+        seconds = 5 if big else 3.5
     subprocess.run(
         [
             ffmpeg, "-v", "error", "-y",

@@ -147,8 +147,11 @@ class RunReport:
         parts = [f"{len(self.published)} published"]
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
-        if self.waiting:
-            parts.append(f"{len(self.waiting)} waiting to retry")
+        deferred = sum(1 for o in self.waiting if o.state == DEFERRED)
+        if deferred:
+            parts.append(f"{deferred} deferred")
+        if len(self.waiting) > deferred:
+            parts.append(f"{len(self.waiting) - deferred} waiting to retry")
         if self.left_due:
             parts.append(f"{self.left_due} still due")
         return ", ".join(parts)
