@@ -296,6 +296,8 @@ class Ledger:
                 fresh._migrate()
             finally:
                 conn.close()  # checkpoints the WAL into the file
+            # upload session URIs in the resumable state grant access to the upload: owner only
+            os.chmod(tmp, 0o600)
             try:
                 os.link(tmp, path)
             except FileExistsError:
