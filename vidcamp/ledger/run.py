@@ -43,8 +43,11 @@ DEFAULT_MAX_ATTEMPTS = 5
 # less than 10 minutes ahead; for all, the upload itself must finish before the time comes.
 SCHEDULE_LEAD = {"youtube": 300.0, "facebook": 900.0, "dailymotion": 300.0}
 # resumable-state phases that mean the bytes are all with the platform
+# (the clients' phases: youtube thumbnail/done, facebook finishing/done, x finalizing/processing/
+# posting/done, dailymotion uploaded/creating/done)
 _PROCESSING_PHASES = {
-    "finalizing", "processing", "posting", "publishing", "thumbnail", "status", "done",
+    "uploaded", "finalizing", "finishing", "processing", "creating", "posting", "publishing",
+    "thumbnail", "done",
 }
 
 UploadFn = Callable[..., Any]
