@@ -19,8 +19,8 @@ from vidcamp.ledger.store import (
     QUEUED,
     UPLOADING,
     Ledger,
-    _lease_free,
     _row,
+    lease_is_free,
 )
 
 
@@ -162,7 +162,7 @@ def queue_into(
             if row.state == CANCELLED:
                 groups["cancelled"].append(key)
                 continue
-            if row.lease_owner is not None and not _lease_free(row):
+            if row.lease_owner is not None and not lease_is_free(row):
                 groups["busy"].append(key)
                 continue
             if row.state in (PUBLISHED, PROCESSING):

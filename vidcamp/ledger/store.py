@@ -453,7 +453,7 @@ class Ledger:
             rows = [_row(r) for r in self._conn.execute(sql, args).fetchall()]
         if include_leased:
             return rows
-        return [r for r in rows if _lease_free(r)]
+        return [r for r in rows if lease_is_free(r)]
 
     # ----------------------------------------------------------------- leases
     def claim(
@@ -477,7 +477,7 @@ class Ledger:
         with self._tx() as conn:
             for raw in conn.execute(sql, args).fetchall():
                 row = _row(raw)
-                if row.id in exclude or not _lease_free(row):
+                if row.id in exclude or not lease_is_free(row):
                     continue
                 until = wall() + timedelta(seconds=lease_seconds)
                 conn.execute(
@@ -628,7 +628,7 @@ class Ledger:
             )
         with self._tx() as conn:
             fresh = _row(conn.execute("SELECT * FROM posts WHERE id = ?", (row.id,)).fetchone())
-            if fresh.lease_owner and _lease_free(fresh) is False:
+            if fresh.lease_owner and lease_is_free(fresh) is False:
                 raise UsageError(f"{row.key} is being uploaded right now by {fresh.lease_owner}")
             back = UPLOADING if fresh.state in (UPLOADING, PROCESSING) else QUEUED
             due = max(now, fresh.publish_at) if fresh.mode == "cron" else now
@@ -651,7 +651,7 @@ class Ledger:
                 )
             if fresh.state == CANCELLED:
                 return fresh
-            if fresh.lease_owner and not _lease_free(fresh):
+            if fresh.lease_owner and not lease_is_free(fresh):
                 raise UsageError(
                     f"{row.key} is being uploaded right now by {fresh.lease_owner}; "
                     "try again when that run ends"
@@ -709,7 +709,7 @@ def _claimed_state(row: PostRow) -> str:
     return PROCESSING if row.state == PROCESSING else UPLOADING
 
 
-def _lease_free(row: PostRow) -> bool:
+def lease_is_free(row: PostRow) -> bool:
     if row.lease_owner is None:
         return True
     if row.lease_until is None or row.lease_until <= wall():
