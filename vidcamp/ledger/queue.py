@@ -19,7 +19,7 @@ from vidcamp.ledger.store import (
     QUEUED,
     UPLOADING,
     Ledger,
-    _row,
+    decode_row,
     lease_is_free,
 )
 
@@ -150,7 +150,7 @@ def queue_into(
                 groups["added"].append(key)
                 continue
 
-            row = _row(raw)
+            row = decode_row(raw)
             old = {name: raw[name] for name in fields}
             render_changed = any(old[name] != fields[name] for name in _RENDER)
             meta_changed = any(
