@@ -356,9 +356,9 @@ def _problem(
         return Outcome(row.id, row.key, QUEUED, error=error, kind=kind, next_attempt_at=at)
     if kind == "reauth" and "vidcamp auth login" not in error:
         error = f"{error}; run `vidcamp auth login {row.account}`"
-    ledger.mark_problem(
-        row.id, owner, state=FAILED, kind=kind, error=error, keep_resume=kind == "reauth"
-    )
+    # the resumable state stays: if the platform already holds the video, a retry must finish
+    # that upload rather than start a second one
+    ledger.mark_problem(row.id, owner, state=FAILED, kind=kind, error=error)
     return Outcome(row.id, row.key, FAILED, error=error, kind=kind)
 
 

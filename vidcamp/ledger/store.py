@@ -630,7 +630,7 @@ class Ledger:
             fresh = _fetch(conn, row.id)
             if fresh.lease_owner and not lease_is_free(fresh):
                 raise UsageError(f"{row.key} is being uploaded right now by {fresh.lease_owner}")
-            back = UPLOADING if fresh.state in (UPLOADING, PROCESSING) else QUEUED
+            back = fresh.state if fresh.state in (UPLOADING, PROCESSING) else QUEUED
             due = max(now, fresh.publish_at) if fresh.mode == "cron" else now
             conn.execute(
                 "UPDATE posts SET state = ?, attempts = 0, next_attempt_at = ?, last_error = NULL,"
