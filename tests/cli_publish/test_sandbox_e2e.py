@@ -96,3 +96,4 @@ def test_sandbox_rehearsal_leaves_the_real_ledger_alone(sandbox: Sandbox, tmp_pa
     rehearsal = json.loads(vidcamp("status", "--json", "--sandbox", env=env).stdout)
     assert {p["state"] for p in rehearsal["posts"]} == {"published"}
     assert rehearsal["ledger"].endswith("ledger.sandbox.sqlite3")
+    assert {(p["id"], p["key"]) for p in rehearsal["posts"]} == {(p["id"], p["key"]) for p in real}

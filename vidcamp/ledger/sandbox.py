@@ -62,7 +62,8 @@ def enter_sandbox(real_ledger: Path) -> Path:
                     privacy=r.privacy, mode=r.mode, title=r.title,
                     description=r.description, tags=r.tags, made_for_kids=r.made_for_kids,
                 )
-                for r in source.posts()
+                # in id order, so the rehearsal's short ids match the real ledger's
+                for r in sorted(source.posts(), key=lambda row: row.id)
                 if r.state != "cancelled"
             ]
         with Ledger.open(target) as rehearsal:
