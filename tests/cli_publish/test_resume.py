@@ -29,9 +29,9 @@ def test_killed_upload_resumes_from_the_acknowledged_offset(
 ) -> None:
     t0 = real_now()
     ledger = tmp_path / "ledger.sqlite3"
-    video = make_mp4(tmp_path / "long.mp4", big=True, seconds=25)
+    video = make_mp4(tmp_path / "long.mp4", big=True, seconds=60)
     size = video.stat().st_size
-    assert size > 8 * CHUNK
+    assert size > 20 * CHUNK
     post = Post(
         campaign="demo", clip_id="long", target="youtube_shorts", platform="youtube",
         preset="youtube_shorts", account=sandbox.accounts["youtube"], video=video,
