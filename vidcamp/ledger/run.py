@@ -306,7 +306,7 @@ def _publish_one(
         beat.stop()
         return _problem(
             ledger, row, owner, now, kind="retry", max_attempts=max_attempts,
-            error=f"unexpected {type(exc).__name__}: {exc}",
+            error=_scrub(f"unexpected {type(exc).__name__}: {exc}", row.account, credentials),
         )
     finally:
         beat.stop()
@@ -360,6 +360,19 @@ def _problem(
     # that upload rather than start a second one
     ledger.mark_problem(row.id, owner, state=FAILED, kind=kind, error=error)
     return Outcome(row.id, row.key, FAILED, error=error, kind=kind)
+
+
+def _scrub(text: str, account: str, credentials: Path | None) -> str:
+    """Blank the account's tokens out of a message the clients did not word themselves."""
+    try:
+        from vidcamp.credentials import load_account, secrets_of
+
+        secrets = secrets_of(load_account(account, credentials))
+    except Exception:  # no readable entry: it holds nothing to leak either
+        secrets = []
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text[:500]
 
 
 def _request(row: PostRow, publish_at: datetime | None) -> Any:
