@@ -7,9 +7,11 @@ then imageio-ffmpeg's bundled binary, then ``ffmpeg`` on PATH. Nothing runs at i
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from vidcamp.errors import RenderError
@@ -56,6 +58,51 @@ def ffmpeg_version() -> str:
 
 @functools.lru_cache(maxsize=8)
 def _version(exe: Path) -> str:
+    """Asked once per binary: remembered on disk by path, size and mtime, so a cached build
+    (whose content hashes include this version) starts no ffmpeg process at all."""
+    try:
+        st = exe.stat()
+    except OSError as exc:
+        raise RenderError(f"{exe}: cannot run ffmpeg ({exc.strerror or exc})") from exc
+    key = f"{exe}|{st.st_size}|{st.st_mtime_ns}"
+    store = _version_store()
+    known = _read_versions(store)
+    if key in known:
+        return known[key]
+    version = _ask_version(exe)
+    known[key] = version
+    _write_versions(store, known)
+    return version
+
+
+def _version_store() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("vidcamp")) / "ffmpeg-versions.json"
+
+
+def _read_versions(store: Path) -> dict[str, str]:
+    try:
+        data = json.loads(store.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _write_versions(store: Path, known: dict[str, str]) -> None:
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".ffmpeg-versions.", dir=store.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(known, fh)
+        os.replace(tmp, store)
+    except OSError:
+        pass  # a read-only cache dir only costs one `ffmpeg -version` per run
+
+
+def _ask_version(exe: Path) -> str:
     try:
         out = subprocess.run(
             [str(exe), "-hide_banner", "-version"],
@@ -67,25 +114,3 @@ def _version(exe: Path) -> str:
     if out.returncode != 0 or not first or not first[0].startswith("ffmpeg version "):
         raise RenderError(f"{exe}: does not look like ffmpeg (exit {out.returncode})")
     return first[0].split()[2]
-
-
-def check_filters(*names: str) -> None:
-    """RenderError naming any filter this ffmpeg lacks (e.g. ``ass`` without libass)."""
-    missing = [n for n in names if n not in _filters(find_ffmpeg())]
-    if missing:
-        raise RenderError(
-            f"{find_ffmpeg()}: ffmpeg {ffmpeg_version()} lacks filter(s) {', '.join(missing)}"
-        )
-
-
-@functools.lru_cache(maxsize=8)
-def _filters(exe: Path) -> frozenset[str]:
-    out = subprocess.run(
-        [str(exe), "-hide_banner", "-filters"], capture_output=True, text=True, check=False
-    )
-    names = set()
-    for line in out.stdout.splitlines():
-        parts = line.split()
-        if len(parts) >= 3 and "->" in parts[2]:
-            names.add(parts[1])
-    return frozenset(names)

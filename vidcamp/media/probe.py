@@ -25,6 +25,7 @@ class VideoStreamInfo:
     bit_depth: int = 8  # bits per luma sample
     chroma: str = "4:2:0"  # chroma subsampling: 4:2:0, 4:2:2, 4:4:4, or "rgb"/"gray"
     frames_checked: int = 0  # packets looked at for the frame-rate check
+    duration: float = 0.0  # the video stream's own length in seconds (0 when unknown)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,17 @@ class MediaInfo:
         w, h = self.video.width, self.video.height
         return (h, w) if self.video.rotation % 180 == 90 else (w, h)
 
+    @property
+    def square_size(self) -> tuple[int, int]:
+        """The display size in square pixels: non-square (anamorphic) pixels widened."""
+        if self.video is None:
+            return (0, 0)
+        w, h = self.video.width, self.video.height
+        sar = self.video.sample_aspect_ratio
+        if sar and sar > 0 and sar != 1:
+            w = max(2, round(w * sar / 2) * 2)
+        return (h, w) if self.video.rotation % 180 == 90 else (w, h)
+
 
 def probe(path: Path) -> MediaInfo:
     """Read a media file's container and stream facts; MediaError if it is not usable media."""
@@ -81,6 +93,7 @@ def probe(path: Path) -> MediaInfo:
             rate = vstream.average_rate or vstream.guessed_rate or vstream.base_rate
             sar = ctx.sample_aspect_ratio
             depth, chroma = _depth_and_chroma(ctx.pix_fmt or "")
+            rotation = _rotation(container, vstream, path)
             vfr, checked = _frame_rate_varies(container, vstream)
             video = VideoStreamInfo(
                 codec=ctx.name,
@@ -89,12 +102,13 @@ def probe(path: Path) -> MediaInfo:
                 fps=float(rate) if rate else 0.0,
                 pix_fmt=ctx.pix_fmt or "",
                 sample_aspect_ratio=Fraction(sar) if sar else None,
-                rotation=_rotation(container, vstream, path),
+                rotation=rotation,
                 profile=ctx.profile,
                 variable_frame_rate=vfr,
                 bit_depth=depth,
                 chroma=chroma,
                 frames_checked=checked,
+                duration=_stream_seconds(vstream),
             )
         if astream is not None:
             actx = astream.codec_context
@@ -124,6 +138,12 @@ def _duration(container: object, stream: object) -> float:
     return 0.0
 
 
+def _stream_seconds(stream: Any) -> float:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return 0.0
+
+
 def _rotation(container: Any, stream: Any, path: Path) -> int:
     """Clockwise display rotation, read from the first decoded frame.
 
@@ -139,7 +159,6 @@ def _rotation(container: Any, stream: Any, path: Path) -> int:
             return int(meta["rotate"]) % 360
         except ValueError:
             pass
-    container.seek(0)
     try:
         for frame in container.decode(stream):
             return int(-round(float(frame.rotation or 0))) % 360
@@ -154,6 +173,7 @@ def _frame_rate_varies(container: Any, stream: Any, limit: int = 240) -> tuple[b
 
     stamps: list[int] = []
     try:
+        container.seek(0)
         for packet in container.demux(stream):
             if packet.pts is not None:
                 stamps.append(packet.pts)

@@ -1,0 +1,53 @@
+"""`vidcamp build`: validate, render every clip for every target, and queue the posts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vidcamp.cli._common import campaign_argument
+from vidcamp.cli.render import plan_and_render, render_options
+
+
+@click.command()
+@campaign_argument
+@render_options
+@click.option("--no-queue", is_flag=True, help="Render only; do not queue posts in the ledger.")
+def command(
+    campaign_file: Path, force: bool, jobs_parallel: int | None, quiet: bool,
+    encoder: str | None, build_dir: Path | None, no_queue: bool,
+) -> None:
+    """Validate CAMPAIGN.yaml, render every variant, queue every post.
+
+    \b
+    Rendering is cached: a second build of an unchanged campaign starts no
+    ffmpeg at all. Posts go to the ledger, from where `vidcamp publish --due`
+    (run from cron) uploads them on time.
+    """
+    from vidcamp.plan import plan_posts
+
+    loaded, renders, _results = plan_and_render(
+        campaign_file, force=force, jobs_parallel=jobs_parallel, quiet=quiet,
+        encoder=encoder, build_dir=build_dir,
+    )
+    if no_queue:
+        return
+    posts = plan_posts(loaded, renders, now=datetime.now(UTC))
+    _queue_posts(posts, quiet=quiet)
+
+
+def _queue_posts(posts: list[Any], *, quiet: bool) -> None:
+    """LEDGER HAND-OFF: the single place a build queues its posts."""
+    try:
+        from vidcamp.ledger import queue_posts  # type: ignore[attr-defined]
+    except ImportError:
+        if not quiet:
+            click.echo(f"{len(posts)} posts planned; the ledger is not available, none queued",
+                       err=True)
+        return
+    queue_posts(posts)
+    if not quiet:
+        click.echo(f"{len(posts)} posts queued")

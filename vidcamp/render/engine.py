@@ -1,0 +1,346 @@
+"""Render a clip: skip cached variants, probe, measure loudness, one ffmpeg run, check, rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vidcamp.errors import MediaError, RenderError, VidcampError
+from vidcamp.jobs import ClipRender, Variant
+from vidcamp.media.ffmpeg import ffmpeg_version, find_ffmpeg
+from vidcamp.media.probe import MediaInfo, probe, summary
+from vidcamp.paths import fonts_dir
+from vidcamp.render import audio as audio_pass
+from vidcamp.render import cache
+from vidcamp.render.captions import (
+    TimedText,
+    load_style,
+    missing_glyphs,
+    read_captions,
+    write_ass,
+)
+from vidcamp.render.check import check_output
+from vidcamp.render.graph import Part, VariantPlan, output_fps, render_command, timeline
+from vidcamp.render.progress import NullProgress, ProgressSink
+from vidcamp.render.reframe import REFRAME_MODES
+from vidcamp.render.runner import run_ffmpeg
+
+X264_PRESET_ENV = "VIDCAMP_X264_PRESET"
+DEFAULT_X264_PRESET = "veryfast"
+X264_PRESETS = (
+    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+    "veryslow", "placebo",
+)
+# A cut may end this far past the probed end: container durations are rounded.
+END_SLACK = 0.05
+DEFAULT_JOBS = 1  # measured on 2 cores: see docs/rendering.md
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    """What happened to one clip's variants."""
+
+    clip_id: str
+    rendered: tuple[str, ...] = ()
+    cached: tuple[str, ...] = ()
+    outputs: dict[str, Path] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # e.g. the legacy encoding a caption file was read with
+    seconds: float = 0.0
+
+
+def x264_preset(encoder: str | None = None) -> str:
+    """The x264 speed preset: the argument, else $VIDCAMP_X264_PRESET, else veryfast."""
+    name = encoder or os.environ.get(X264_PRESET_ENV) or DEFAULT_X264_PRESET
+    if name not in X264_PRESETS:
+        raise RenderError(f"unknown x264 preset {name!r} (known: {', '.join(X264_PRESETS)})")
+    return name
+
+
+def render_clip(
+    job: ClipRender,
+    *,
+    force: bool = False,
+    progress: ProgressSink | None = None,
+    encoder: str | None = None,
+    only: Iterable[str] | None = None,
+) -> ClipResult:
+    """Render every variant of ``job`` that is not cached (all with ``force``) in one ffmpeg run."""
+    began = time.monotonic()
+    sink: ProgressSink = progress or NullProgress()
+    wanted = [v for v in job.variants if only is None or v.target in set(only)]
+    manifest = cache.read_manifest(job)
+    todo = [v for v in wanted if force or not cache.is_cached(v, manifest)]
+    cached = tuple(v.target for v in wanted if v not in todo)
+    outputs = {v.target: v.output for v in wanted}
+    if not todo:
+        return ClipResult(job.clip_id, (), cached, outputs, (), time.monotonic() - began)
+
+    preset_name = x264_preset(encoder)
+    for v in todo:
+        if v.reframe not in REFRAME_MODES:
+            raise RenderError(f"{job.clip_id}/{v.target}: unknown reframe mode {v.reframe!r}")
+    exe = find_ffmpeg()
+    job.clip_dir.mkdir(parents=True, exist_ok=True)
+    cache.remove_stale_temps(job.clip_dir)
+
+    source, intro, outro = _probe_inputs(job)
+    parts = timeline(job, source, intro, outro)
+    total = sum(p.duration for p in parts)
+    intro_len = parts[0].duration if intro is not None else 0.0
+    lines, notes = _captions(job)
+
+    workdir = Path(tempfile.mkdtemp(prefix="vidcamp-"))
+    plans: list[VariantPlan] = []
+    try:
+        for k, v in enumerate(todo):
+            plans.append(_plan_variant(job, v, source, total, lines, workdir / f"{k}.ass"))
+        notes += _glyph_notes(job, todo, lines)
+        sink.start(job.clip_id, total, [v.target for v in todo])
+        sink.note(job.clip_id, "measuring loudness")
+        measured = audio_pass.measure(exe, job, parts)
+        args = render_command(
+            exe, job, parts, plans, fonts_dir=fonts_dir(), measured=measured,
+            x264_preset=preset_name,
+        )
+        run_ffmpeg(
+            args,
+            what=f"{job.clip_id}: render",
+            on_progress=lambda sec, speed: sink.update(job.clip_id, sec, speed),
+        )
+        infos = {}
+        for plan in plans:
+            expected = min(total, plan.max_seconds or total)
+            try:
+                infos[plan.variant.target] = check_output(
+                    plan.temp_output, plan.variant.preset, expected_duration=expected,
+                    fps=plan.fps, what=f"{job.clip_id}/{plan.variant.target}",
+                )
+            except RenderError as exc:
+                if "video lasts" not in exc.message:
+                    raise
+                # ffmpeg stops quietly at the end of a damaged file: say which file to suspect
+                raise RenderError(f"{exc.message}; is {job.source} truncated?") from exc
+        thumbs = _thumbnails(exe, job, plans, infos, intro_len)
+        _publish(job, plans, thumbs, infos, manifest)
+    except BaseException:
+        for plan in plans:
+            with contextlib.suppress(OSError):
+                plan.temp_output.unlink()
+            with contextlib.suppress(OSError):
+                cache.temp_name(plan.variant.thumbnail).unlink()
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    rendered = tuple(v.target for v in todo)
+    sink.finish(job.clip_id, f"done: {', '.join(rendered)}"
+                + (f" (cached: {', '.join(cached)})" if cached else ""))
+    return ClipResult(job.clip_id, rendered, cached, outputs, notes, time.monotonic() - began)
+
+
+def render_all(
+    jobs: Sequence[ClipRender],
+    *,
+    jobs_parallel: int = DEFAULT_JOBS,
+    force: bool = False,
+    progress: ProgressSink | None = None,
+    encoder: str | None = None,
+    only: dict[str, set[str] | None] | None = None,
+) -> list[ClipResult]:
+    """Render clips side by side (``-j N``).
+
+    A clip that fails does not stop the others (their outputs are cached for the next run);
+    the first failure is raised at the end, later ones are reported to ``progress``.
+    """
+    if jobs_parallel < 1:
+        raise RenderError(f"-j must be at least 1, got {jobs_parallel}")
+    selected = [j for j in jobs if only is None or j.clip_id in only]
+    sink: ProgressSink = progress or NullProgress()
+    errors: list[VidcampError] = []
+
+    def one(job: ClipRender) -> ClipResult | None:
+        targets = only.get(job.clip_id) if only is not None else None
+        try:
+            return render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
+        except VidcampError as exc:
+            if errors:  # the first failure is raised (and printed) at the end; say the rest now
+                sink.finish(job.clip_id, f"failed: {exc.message}")
+            errors.append(exc)
+            return None
+
+    if jobs_parallel == 1 or len(selected) <= 1:
+        outcomes = [one(j) for j in selected]
+    else:
+        with ThreadPoolExecutor(max_workers=jobs_parallel) as pool:
+            outcomes = list(pool.map(one, selected))
+    if errors:
+        raise errors[0]
+    return [r for r in outcomes if r is not None]
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _probe_inputs(job: ClipRender) -> tuple[MediaInfo, MediaInfo | None, MediaInfo | None]:
+    source = probe(job.source)
+    if source.video is None:
+        raise MediaError(f"{job.source}: has no video stream")
+    if not job.segments:
+        raise MediaError(f"{job.source}: clip {job.clip_id} has no segments to cut")
+    for n, seg in enumerate(job.segments, 1):
+        if seg.start < 0 or seg.end <= seg.start:
+            raise MediaError(
+                f"{job.source}: segment {n} ({seg.start:g}-{seg.end:g} s) is empty or negative"
+            )
+        if seg.end > source.duration + END_SLACK:
+            raise MediaError(
+                f"{job.source}: segment {n} ({seg.start:g}-{seg.end:g} s) ends past the end "
+                f"of the source ({source.duration:.2f} s)"
+            )
+    bumpers: list[MediaInfo | None] = []
+    for label, path in (("intro", job.intro), ("outro", job.outro)):
+        if path is None:
+            bumpers.append(None)
+            continue
+        info = probe(path)
+        if info.video is None:
+            raise MediaError(f"{path}: {label} has no video stream")
+        bumpers.append(info)
+    if job.watermark is not None:
+        wm = probe(job.watermark.image)
+        if wm.video is None:
+            raise MediaError(f"{job.watermark.image}: watermark is not an image")
+    return source, bumpers[0], bumpers[1]
+
+
+def _captions(job: ClipRender) -> tuple[list[TimedText], tuple[str, ...]]:
+    if job.captions is None:
+        return [], ()
+    lines, encoding = read_captions(job.captions, job.segments)
+    notes: tuple[str, ...] = ()
+    if encoding not in {"utf-8", job.captions.encoding}:
+        notes = (f"{job.captions.file}: not UTF-8, read as {encoding}",)
+    return lines, notes
+
+
+def _glyph_notes(
+    job: ClipRender, todo: Sequence[Variant], lines: list[TimedText]
+) -> tuple[str, ...]:
+    """Say which caption characters no bundled font draws (libass would show nothing)."""
+    texts = {(v.caption_style, line.text) for v in todo for line in lines}
+    if job.hook is not None:
+        texts |= {(v.hook_style, job.hook.text) for v in todo}
+    styles = {name: load_style(name) for name, _ in texts}
+    missing: dict[str, None] = {}
+    for style_name, text in sorted(texts):
+        for ch in missing_glyphs(text, styles[style_name]):
+            missing.setdefault(ch, None)
+    if not missing:
+        return ()
+    return (f"{job.clip_id}: no bundled font draws {''.join(missing)!r}; those characters "
+            "will not show",)
+
+
+def _plan_variant(
+    job: ClipRender, v: Variant, source: MediaInfo, total: float, lines: list[TimedText],
+    ass_path: Path,
+) -> VariantPlan:
+    what = f"{job.clip_id}/{v.target}"
+    max_seconds = None
+    if total > v.preset.max_duration:
+        if v.over_length != "trim":
+            raise RenderError(
+                f"{what}: {total:.1f} s is over {v.preset.name}'s {v.preset.max_duration:g} s "
+                "limit (set over_length: trim to cut it)"
+            )
+        max_seconds = v.preset.max_duration
+    if total < v.preset.min_duration:
+        raise RenderError(
+            f"{what}: {total:.1f} s is under {v.preset.name}'s {v.preset.min_duration:g} s minimum"
+        )
+    ass_file = None
+    caption_style = load_style(v.caption_style) if job.captions is not None else None
+    hook_style = load_style(v.hook_style) if job.hook is not None else None
+    if (caption_style is not None and lines) or hook_style is not None:
+        ass_file = write_ass(ass_path, v.preset, lines, caption_style, job.hook, hook_style)
+    return VariantPlan(
+        variant=v,
+        fps=output_fps(source, v),
+        ass_file=ass_file,
+        temp_output=cache.temp_name(v.output),
+        max_seconds=max_seconds,
+    )
+
+
+def _thumbnails(
+    exe: Path, job: ClipRender, plans: Sequence[VariantPlan], infos: dict[str, MediaInfo],
+    intro_len: float,
+) -> dict[str, Path]:
+    """One JPEG per variant at the clip's thumbnail time, made in one ffmpeg run."""
+    args: list[str] = [str(exe), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    maps: list[str] = []
+    out: dict[str, Path] = {}
+    for k, plan in enumerate(plans):
+        v = plan.variant
+        length = infos[v.target].duration
+        at = min(max(0.0, intro_len + job.thumbnail_time), max(0.0, length - 2.0 / plan.fps))
+        args += ["-ss", f"{at:.3f}", "-i", str(plan.temp_output)]
+        w, h = v.preset.thumbnail_size or (v.preset.width, v.preset.height)
+        temp = cache.temp_name(v.thumbnail)
+        maps += [
+            "-map", f"{k}:v:0", "-frames:v", "1", "-update", "1", "-q:v", "3",
+            "-vf", f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1",
+            "-f", "image2", "-c:v", "mjpeg", str(temp),
+        ]
+        out[v.target] = temp
+    run_ffmpeg(args + maps, what=f"{job.clip_id}: thumbnails")
+    for plan in plans:
+        limit = plan.variant.preset.thumbnail_max_bytes
+        temp = out[plan.variant.target]
+        if not temp.is_file():
+            raise RenderError(f"{job.clip_id}/{plan.variant.target}: no thumbnail frame written")
+        if limit is not None and temp.stat().st_size > limit:
+            raise RenderError(
+                f"{job.clip_id}/{plan.variant.target}: thumbnail is {temp.stat().st_size} "
+                f"bytes, over the {limit} byte limit"
+            )
+    return out
+
+
+def _publish(
+    job: ClipRender, plans: Sequence[VariantPlan], thumbs: dict[str, Path],
+    infos: dict[str, MediaInfo], manifest: dict[str, Any],
+) -> None:
+    """Give every checked output its final name and record it in the manifest."""
+    from vidcamp.render import RENDER_VERSION
+
+    entries = manifest.setdefault("variants", {})
+    for plan in plans:
+        v = plan.variant
+        v.output.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(thumbs[v.target], v.thumbnail)
+        os.replace(plan.temp_output, v.output)
+        info = infos[v.target]
+        entries[v.target] = {
+            "content_hash": v.content_hash,
+            "file": v.output.name,
+            "thumbnail": v.thumbnail.name,
+            "bytes": v.output.stat().st_size,
+            "duration": round(info.duration, 3),
+            "preset": v.preset.name,
+            "probe": summary(info),
+            "render_version": RENDER_VERSION,
+            "ffmpeg": ffmpeg_version(),
+        }
+    manifest["updated"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    cache.write_manifest(job, manifest)
+
+
+__all__ = ["ClipResult", "Part", "render_all", "render_clip", "x264_preset"]
