@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 
 from vidcamp.errors import UsageError
+from vidcamp.paths import sandbox_credentials_path
 
 SANDBOX_URL_ENV = "VIDCAMP_SANDBOX_URL"
-SANDBOX_CREDENTIALS_ENV = "VIDCAMP_SANDBOX_CREDENTIALS"
 CREDENTIALS_ENV = "VIDCAMP_CREDENTIALS"
 API_ROOT_ENV = "VIDCAMP_API_ROOT"
 DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
@@ -31,16 +31,6 @@ def sandbox_url() -> str:
 
 def sandbox_ledger_path(real: Path) -> Path:
     return real.with_name(real.stem + ".sandbox" + (real.suffix or ".sqlite3"))
-
-
-def sandbox_credentials_path() -> Path:
-    """``VIDCAMP_SANDBOX_CREDENTIALS``, else ``credentials.sandbox.yaml`` beside the real file."""
-    env = os.environ.get(SANDBOX_CREDENTIALS_ENV)
-    if env:
-        return Path(env)
-    from vidcamp.paths import credentials_path
-
-    return credentials_path().with_name("credentials.sandbox.yaml")
 
 
 def enter_sandbox(real_ledger: Path) -> Path:
