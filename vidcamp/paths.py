@@ -43,6 +43,15 @@ def credentials_path() -> Path:
     return Path(env) if env else config_dir() / "credentials.yaml"
 
 
+def sandbox_credentials_path() -> Path:
+    """``VIDCAMP_SANDBOX_CREDENTIALS``, else ``credentials.sandbox.yaml`` beside the real file.
+
+    Sandbox accounts live apart from real ones, so seeding one never overwrites a real account.
+    """
+    env = os.environ.get("VIDCAMP_SANDBOX_CREDENTIALS")
+    return Path(env) if env else credentials_path().with_name("credentials.sandbox.yaml")
+
+
 def ledger_path() -> Path:
     """``VIDCAMP_LEDGER``, else ``ledger.sqlite3`` in the user data dir."""
     env = os.environ.get("VIDCAMP_LEDGER")

@@ -35,17 +35,23 @@ def real_now() -> datetime:
     return datetime.now(UTC).replace(second=0, microsecond=0)
 
 
-def make_mp4(path: Path, *, seed: int = 0, big: bool = False) -> Path:
-    """A small real MP4 (H.264 + AAC) made by ffmpeg from lavfi; ``big`` makes it ~1 MB."""
+def make_mp4(
+    path: Path, *, seed: int = 0, big: bool = False, seconds: float | None = None
+) -> Path:
+    """A small real vertical MP4 (H.264 + AAC) made from lavfi; ``big`` makes it ~1 MB.
+
+    Vertical and over 3 s, so it is a valid Short and Reel (the clients check both).
+    """
     import imageio_ffmpeg
 
     ffmpeg = os.environ.get("VIDCAMP_FFMPEG") or imageio_ffmpeg.get_ffmpeg_exe()
     quality = ["-qp", "0"] if big else ["-crf", "35"]
-    seconds = 4 if big else 1
+    if seconds is None:
+        seconds = 5 if big else 3.5
     subprocess.run(
         [
             ffmpeg, "-v", "error", "-y",
-            "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate=25:duration={seconds}",
+            "-f", "lavfi", "-i", f"testsrc2=size=180x320:rate=25:duration={seconds}",
             "-f", "lavfi", "-i", f"sine=frequency={300 + 40 * seed}:duration={seconds}",
             "-vf", f"hue=h={seed * 37 % 360}",
             "-c:v", "libx264", "-preset", "ultrafast", *quality, "-pix_fmt", "yuv420p",

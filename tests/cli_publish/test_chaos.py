@@ -8,9 +8,11 @@ import random
 import signal
 import time
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from vidcamp.jobs import Post
 from vidcamp.ledger import Ledger, queue_posts
 
 from .conftest import (
@@ -71,19 +73,37 @@ def test_killed_runs_under_faults_publish_every_post_exactly_once(
     t0 = real_now()
     ledger = tmp_path / "ledger.sqlite3"
     media = tmp_path / "media"
-    # clip0: due now (cron); clip1: platform-scheduled two days ahead (its X post by cron then)
-    posts = posts_for(sandbox, media, range(0, 1), publish_at=later(t0, minutes=-1), big=True)
-    posts += posts_for(sandbox, media, range(1, 2), publish_at=later(t0, days=2), big=True,
-                       mode="platform")
-    queue_posts(posts, ledger_path=ledger, now=t0)
+    posts: list[Post] = []
+
+    def schedule_clock(run: int) -> datetime:
+        # the schedule clock moves 2 h a run, so back-offs and deferrals come due
+        return later(t0, hours=2 * run)
+
+    def add_clip(run: int) -> None:
+        """Four more posts: alternately due at once (cron) and platform-scheduled days ahead
+        (the X one of those by cron at its time), so every run finds uploads to be killed in."""
+        clip = len(posts) // 4
+        if clip % 2:
+            at, mode = later(schedule_clock(run), days=2), "platform"
+        else:
+            at, mode = later(schedule_clock(run), minutes=-1), "cron"
+        new = posts_for(sandbox, media, range(clip, clip + 1), publish_at=at, big=True,
+                        mode=mode)
+        queue_posts(new, ledger_path=ledger, now=schedule_clock(run))
+        posts.extend(new)
 
     def env_at(run: int) -> dict[str, str]:
-        # the schedule clock moves 2 h a run, so back-offs and deferrals come due
-        return env_for(sandbox, ledger, VIDCAMP_NOW=iso(later(t0, hours=2 * run)),
+        return env_for(sandbox, ledger, VIDCAMP_NOW=iso(schedule_clock(run)),
                        VIDCAMP_CHUNK_SIZE=str(CHUNK))
 
-    killed = 0
+    add_clip(0)
+    add_clip(0)
+    killed_mid_upload = 0
     for run in range(KILLED_RUNS):
+        with Ledger.open(ledger) as book:
+            waiting = [r for r in book.posts() if r.state != "published"]
+        if len(waiting) < 4:
+            add_clip(run)
         # keep about two faults armed: runs killed early would otherwise pile them up
         armed = [f for f in sandbox.get("/_sandbox/faults")["faults"]
                  if f.get("kind") != "processing" and int(f.get("count", 1)) > 0]
@@ -91,18 +111,18 @@ def test_killed_runs_under_faults_publish_every_post_exactly_once(
             sandbox.faults(*[_random_fault(rng) for _ in range(2 - len(armed))])
         proc = start_vidcamp("publish", "--due", "--quiet", "--max-attempts", "1000",
                              env=env_at(run))
-        time.sleep(rng.uniform(0.05, 1.2))
+        time.sleep(rng.uniform(0.2, 1.2))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
-            killed += 1
         proc.communicate(timeout=60)
+        with Ledger.open(ledger) as book:
+            if any(r.lease_owner and f":{proc.pid}:" in r.lease_owner for r in book.posts()):
+                killed_mid_upload += 1  # it died holding a post: an upload was cut short
 
     # then cron keeps running, unharmed, until nothing is left
     for run in range(KILLED_RUNS, KILLED_RUNS + 30):
-        started = time.monotonic()
         done = vidcamp("publish", "--due", "--json", "--max-attempts", "1000", env=env_at(run))
         report = json.loads(done.stdout)
-        print("recovery", run, round(time.monotonic() - started, 1), report["summary"])
         with Ledger.open(ledger) as book:
             if all(r.state == "published" for r in book.posts()):
                 break
@@ -111,17 +131,20 @@ def test_killed_runs_under_faults_publish_every_post_exactly_once(
             left = [(r.key, r.state, r.last_error) for r in book.posts() if r.state != "published"]
         raise AssertionError(f"unpublished after the recovery runs: {left} (last run: {report})")
 
-    assert killed >= KILLED_RUNS // 2, f"only {killed} runs were killed mid-way"
     remote = sandbox.posts()
     hashes = Counter(p["sha256"] for p in remote)
     expected = Counter(sha256(p.video) for p in posts)
     assert hashes == expected, "a post is missing or was published twice"
     with Ledger.open(ledger) as book:
         rows = book.posts()
+        assert len(rows) == len(posts)
         assert {r.state for r in rows} == {"published"}
         assert {r.remote_id for r in rows} == {p["remote_id"] for p in remote}
-        resumed = sum(
+        taken_over = sum(
             1 for r in rows for e in book.events(r.id) if "stale lease" in e.detail
         )
-    assert resumed >= 1  # killed uploads were taken over, not started afresh elsewhere
-    print(f"chaos: {killed} runs killed, {resumed} stale leases taken over")
+    # the kills really landed mid-upload, and the next runs took those posts over
+    assert killed_mid_upload >= 10, f"only {killed_mid_upload} runs died holding a post"
+    assert taken_over >= 10
+    print(f"chaos: {len(posts)} posts, {killed_mid_upload} of {KILLED_RUNS} runs killed "
+          f"mid-upload, {taken_over} stale leases taken over")

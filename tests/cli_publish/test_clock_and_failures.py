@@ -131,3 +131,53 @@ def test_retryable_failures_back_off_then_fail_with_the_reason(
     finally:
         del os.environ["VIDCAMP_API_ROOT"]
     assert sandbox.posts() == []
+
+
+def test_limit_and_campaign_select_what_goes_out(sandbox: Sandbox, tmp_path: Path) -> None:
+    t0 = real_now()
+    ledger = tmp_path / "ledger.sqlite3"
+    due = later(t0, minutes=-1)
+    spring = posts_for(sandbox, tmp_path / "a", 1, publish_at=due, campaign="spring")
+    autumn = posts_for(sandbox, tmp_path / "b", range(1, 2), publish_at=due, campaign="autumn")
+    queue_posts(spring + autumn, ledger_path=ledger, now=t0)
+    env = env_for(sandbox, ledger, VIDCAMP_NOW=iso(t0))
+
+    limited = vidcamp("publish", "--due", "--campaign", "spring", "--limit", "3", "--json",
+                      env=env)
+    data = json.loads(limited.stdout)
+    assert limited.returncode == 6  # three went out, one of spring is still due
+    assert len(data["outcomes"]) == 3 and data["left_due"] == 1
+    assert all(o["key"].startswith("spring/") for o in data["outcomes"])
+    rest = vidcamp("publish", "--due", "--campaign", "spring", env=env)
+    assert rest.returncode == 0 and rest.stdout.count("published #") == 1
+    remote = sandbox.posts()
+    assert len(remote) == 4
+    assert {p["sha256"] for p in remote} == {sha256(p.video) for p in spring}
+    status = json.loads(vidcamp("status", "autumn", "--json", env=env).stdout)["posts"]
+    assert [p["state"] for p in status] == ["queued"] * 4
+
+
+def test_an_unexpected_error_is_retried_later_and_never_shows_a_token(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    import yaml
+
+    t0 = real_now()
+    ledger = tmp_path / "ledger.sqlite3"
+    post = posts_for(sandbox, tmp_path / "media", 1, publish_at=later(t0, minutes=-1))[0]
+    queue_posts([post], ledger_path=ledger, now=t0)
+    token = yaml.safe_load(sandbox.credentials.read_text())[post.account]["access_token"]
+
+    def broken_upload(*_args: object, **_kwargs: object) -> object:
+        # stands in for a client bug whose message carries a token
+        raise RuntimeError(f"socket trouble talking with Bearer {token}")
+
+    report = publish_due(ledger_path=ledger, now=t0, upload=broken_upload,
+                         credentials=sandbox.credentials)
+    (outcome,) = report.outcomes
+    assert outcome.state == "queued" and outcome.kind == "retry"
+    assert token not in (outcome.error or "") and "***" in (outcome.error or "")
+    with Ledger.open(ledger) as book:
+        row = book.get(post.key)
+        assert row.attempts == 1 and token not in (row.last_error or "")
+        assert all(token not in e.detail for e in book.events(row.id))

@@ -71,6 +71,9 @@ def test_every_post_is_published_exactly_once_with_matching_bytes(
         for row in book.posts():
             states = [e.to_state for e in book.events(row.id)]
             assert states[0] == "queued" and states[-1] == "published"
+            assert "uploading" in states
+            if row.platform == "x":
+                assert "processing" in states  # media finalized, waiting for X to process it
 
 
 def test_sandbox_rehearsal_leaves_the_real_ledger_alone(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -93,3 +96,4 @@ def test_sandbox_rehearsal_leaves_the_real_ledger_alone(sandbox: Sandbox, tmp_pa
     rehearsal = json.loads(vidcamp("status", "--json", "--sandbox", env=env).stdout)
     assert {p["state"] for p in rehearsal["posts"]} == {"published"}
     assert rehearsal["ledger"].endswith("ledger.sandbox.sqlite3")
+    assert {(p["id"], p["key"]) for p in rehearsal["posts"]} == {(p["id"], p["key"]) for p in real}

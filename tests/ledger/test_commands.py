@@ -113,3 +113,21 @@ def test_nothing_due_imports_nothing_heavy(ledger_file: Path) -> None:
     )
     # the platform-mode post was queued at T0, so an hour earlier it is not yet due either
     assert done.stdout.strip() == "0 []", done.stderr
+
+
+def test_retry_every_failed_post_at_once(ledger_file: Path) -> None:
+    _queue_three(ledger_file)
+    with Ledger.open(ledger_file) as ledger:
+        owner = new_owner()
+        for _ in range(2):
+            row = ledger.claim(owner, T0)
+            assert row is not None
+            ledger.mark_problem(row.id, owner, state="failed", kind="reauth",
+                                error="credentials file missing")
+    assert run_cli("retry").returncode == 2
+    done = run_cli("retry", "--failed", "--campaign", "demo")
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 2
+    with Ledger.open(ledger_file) as ledger:
+        assert sorted(r.state for r in ledger.posts()) == ["queued", "queued", "queued"]
+    assert run_cli("retry", "--failed").stdout.strip() == "no failed posts"

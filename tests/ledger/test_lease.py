@@ -71,3 +71,47 @@ def test_racing_processes_never_claim_the_same_post(ledger_file: Path) -> None:
     assert max(claimed.values()) == 1
     with Ledger.open(ledger_file) as ledger:
         assert {r.state for r in ledger.posts()} == {"published"}
+
+
+def test_a_run_that_lost_its_lease_cannot_record_anything(ledger_file: Path) -> None:
+    import pytest
+
+    from vidcamp.ledger.store import LeaseLost
+
+    queue_posts([make_post()], ledger_path=ledger_file, now=T0)
+    with Ledger.open(ledger_file) as ledger:
+        slow = new_owner()
+        row = ledger.claim(slow, T0, lease_seconds=-1)
+        assert row is not None
+        fast = new_owner()
+        assert ledger.claim(fast, T0) is not None
+        with pytest.raises(LeaseLost):
+            ledger.save_resume(row.id, slow, {"offset": 9})
+        with pytest.raises(LeaseLost):
+            ledger.mark_published(row.id, slow, "dup", "https://example.invalid/dup")
+        ledger.mark_published(row.id, fast, "one", "https://example.invalid/one")
+        assert ledger.get(row.id).remote_id == "one"
+
+
+def test_the_heartbeat_keeps_a_long_upload_leased(ledger_file: Path) -> None:
+    import time
+
+    from vidcamp.ledger.run import _Heartbeat
+
+    queue_posts([make_post()], ledger_path=ledger_file, now=T0)
+    with Ledger.open(ledger_file) as ledger:
+        owner = new_owner()
+        row = ledger.claim(owner, T0, lease_seconds=3)
+        assert row is not None and row.lease_until is not None
+        beat = _Heartbeat(ledger_file, row.id, owner, lease_seconds=3)
+        beat.start()
+        try:
+            deadline = time.monotonic() + 30
+            while ledger.get(row.id).lease_until == row.lease_until:
+                assert time.monotonic() < deadline, "the lease was never renewed"
+                time.sleep(0.05)
+        finally:
+            beat.stop()
+        renewed = ledger.get(row.id).lease_until
+        assert renewed is not None and renewed > row.lease_until
+        assert ledger.get(row.id).lease_owner == owner

@@ -133,3 +133,22 @@ def test_naive_times_are_refused(ledger_file: Path) -> None:
     with pytest.raises(ValueError, match="time zone"):
         queue_posts([post], ledger_path=ledger_file, now=T0)
     assert _count(ledger_file) == 0
+
+
+def test_changed_render_after_the_bytes_went_up_is_not_replaced(ledger_file: Path) -> None:
+    """Once the platform holds the upload (processing), a new render would make a second post."""
+    post = make_post()
+    queue_posts([post], ledger_path=ledger_file, now=T0)
+    with Ledger.open(ledger_file) as ledger:
+        owner = new_owner()
+        row = ledger.claim(owner, T0)
+        assert row is not None
+        ledger.save_resume(row.id, owner, {"phase": "posting", "media_id": "m1"}, processing=True)
+        ledger.release(row.id, owner, "killed")
+        assert ledger.get(row.id).state == "processing"
+    report = queue_posts([changed(post, render_hash="h2")], ledger_path=ledger_file, now=T0)
+    assert report.republish_needed == (post.key,)
+    with Ledger.open(ledger_file) as ledger:
+        row = ledger.get(post.key)
+        assert row.resume == {"phase": "posting", "media_id": "m1"}
+        assert row.render_hash == "hash-1" and row.pending_render_hash == "h2"

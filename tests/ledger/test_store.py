@@ -25,6 +25,7 @@ def test_new_ledger_records_its_migrations_and_uses_wal(ledger_file: Path) -> No
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     leftovers = [p.name for p in ledger_file.parent.iterdir() if p.name.endswith(".new")]
     assert leftovers == []
+    assert ledger_file.stat().st_mode & 0o777 == 0o600
 
 
 def test_events_table_is_append_only(ledger_file: Path) -> None:

@@ -159,15 +159,19 @@ def test_sandbox_serve_command_for_people(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert proc.stdout is not None
-        lines = [proc.stdout.readline() for _ in range(3)]
+        lines = [proc.stdout.readline() for _ in range(4)]
         root = lines[1].split("VIDCAMP_API_ROOT=")[1].strip()
-        assert "account demo_yt (youtube) saved" in lines[2]
+        sandbox_creds = lines[2].split("VIDCAMP_CREDENTIALS=")[1].split()[0]
+        assert sandbox_creds == str(tmp_path / "credentials.sandbox.yaml")
+        assert "account demo_yt (youtube) saved" in lines[3]
         assert root.startswith("http://127.0.0.1:")
+        assert not creds.exists()  # seeding never touches the real credentials file
         video = tmp_path / "v.mp4"
         video.write_bytes(os.urandom(1000))
         done = subprocess.run([sys.executable, "-m", "vidcamp", "upload", str(video),
                                "--account", "demo_yt", "--title", "demo", "--json"],
-                              cwd=ROOT, env={**env, "VIDCAMP_API_ROOT": root}, text=True,
+                              cwd=ROOT, env={**env, "VIDCAMP_API_ROOT": root,
+                                             "VIDCAMP_CREDENTIALS": sandbox_creds}, text=True,
                               capture_output=True, timeout=60)
         assert done.returncode == 0, done.stderr
         posts = httpx.get(f"{root}/_sandbox/posts").json()["posts"]

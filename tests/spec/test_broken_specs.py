@@ -269,6 +269,12 @@ CASES: list[tuple[str, str, str, str]] = [
         "logo.png: file not found",
     ),
     (
+        "caption-file-not-subtitles",
+        case("    source: main\n", "    source: main\n    captions: {file: notes.srt}\n"),
+        "c.yaml:7:22 clips[0].captions.file:",
+        "notes.srt: not a subtitle file pysubs2 can read",
+    ),
+    (
         "unknown-caption-style",
         case("x: {}", "x: {caption_style: popp}"),
         "c.yaml:10:22 targets.x.caption_style:",
@@ -287,6 +293,7 @@ CASES: list[tuple[str, str, str, str]] = [
 def campaign_dir(tmp_path: Path, media_dir: Path) -> Path:
     for name in ("clip.mp4", "voice.m4a", "garbage.mp4"):
         shutil.copy(media_dir / name, tmp_path / name)
+    (tmp_path / "notes.srt").write_text("these are notes,\nnot captions\n")
     return tmp_path
 
 

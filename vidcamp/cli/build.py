@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from vidcamp.cli._common import campaign_argument
 from vidcamp.cli.render import plan_and_render, render_options
+
+if TYPE_CHECKING:
+    from vidcamp.jobs import Post
 
 
 @click.command()
@@ -39,15 +42,16 @@ def command(
     _queue_posts(posts, quiet=quiet)
 
 
-def _queue_posts(posts: list[Any], *, quiet: bool) -> None:
-    """LEDGER HAND-OFF: the single place a build queues its posts."""
-    try:
-        from vidcamp.ledger import queue_posts  # type: ignore[attr-defined]
-    except ImportError:
+def _queue_posts(posts: list[Post], *, quiet: bool) -> None:
+    """Queue the build's posts in the ledger and say what changed."""
+    from vidcamp.ledger import queue_posts
+
+    if not posts:
         if not quiet:
-            click.echo(f"{len(posts)} posts planned; the ledger is not available, none queued",
-                       err=True)
+            click.echo("no posts to queue: add `accounts:` to the campaign to publish", err=True)
         return
-    queue_posts(posts)
-    if not quiet:
-        click.echo(f"{len(posts)} posts queued")
+    report = queue_posts(posts)
+    lines = report.summary()
+    # republish / busy / cancelled notices matter even with --quiet; the counts line does not
+    for line in lines if not quiet else lines[1:]:
+        click.echo(line, err=True)

@@ -18,5 +18,12 @@ def command(post: str, sandbox: bool) -> None:
     from vidcamp.ledger.store import Ledger
 
     with Ledger.open(ledger_file(sandbox), create=False) as ledger:
+        before = ledger.get(post)
         row = ledger.cancel(post)
     click.echo(f"#{row.id} {row.key}: cancelled")
+    if before.state == "processing":
+        click.echo(
+            f"note: {row.platform} already received this video; remove it there if it should "
+            "not appear",
+            err=True,
+        )

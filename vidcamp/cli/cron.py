@@ -14,8 +14,8 @@ def command(line_only: bool) -> None:
     if line_only:
         click.echo(CRON_LINE)
         return
-    from vidcamp.ledger.sandbox import sandbox_credentials_path, sandbox_ledger_path
-    from vidcamp.paths import ledger_path
+    from vidcamp.ledger.sandbox import sandbox_ledger_path
+    from vidcamp.paths import ledger_path, sandbox_credentials_path
 
     click.echo(
         f"""\

@@ -32,11 +32,13 @@ def command(campaign_file: Path, as_json: bool, build_dir: Path | None) -> None:
     account, time, privacy and scheduling mode.
     """
     from vidcamp.plan import plan_posts, plan_renders, render_environment
+    from vidcamp.render.cache import is_cached, read_manifest
 
     report = load_and_check(campaign_file)
     loaded = report.campaign
     renders = plan_renders(loaded, render_environment(), build_dir=build_dir)
     posts = plan_posts(loaded, renders, now=datetime.now(UTC))
+    manifests = {r.clip_id: read_manifest(r) for r in renders}
     variants = [
         {
             "clip": r.clip_id,
@@ -47,7 +49,7 @@ def command(campaign_file: Path, as_json: bool, build_dir: Path | None) -> None:
             "duration": round(r.duration, 3),
             "output": str(v.output),
             "hash": v.content_hash,
-            "built": _is_built(v.output, v.content_hash),
+            "built": is_cached(v, manifests[r.clip_id]),
         }
         for r in renders
         for v in r.variants
@@ -106,17 +108,3 @@ def command(campaign_file: Path, as_json: bool, build_dir: Path | None) -> None:
         )
     out.print(table)
 
-
-def _is_built(output: Path, content_hash: str) -> bool:
-    """True when ``output`` exists and the clip's manifest records the same content hash."""
-    import json
-
-    manifest = output.parent / "manifest.json"
-    if not output.is_file() or not manifest.is_file():
-        return False
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    entry = (data.get("variants") or {}).get(output.stem) or {}
-    return bool(entry.get("content_hash") == content_hash)

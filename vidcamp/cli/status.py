@@ -21,7 +21,7 @@ def command(campaign: str | None, as_json: bool, with_events: bool, sandbox: boo
     The # column is the short id that `vidcamp retry`, `cancel` and `republish` accept.
     """
     from vidcamp.ledger.clock import now
-    from vidcamp.ledger.store import Ledger
+    from vidcamp.ledger.store import Ledger, lease_is_free
 
     path = ledger_file(sandbox)
     if not path.exists():
@@ -62,6 +62,8 @@ def command(campaign: str | None, as_json: bool, with_events: bool, sandbox: boo
         state = row.state
         if state == "published" and row.mode == "platform" and row.publish_at > moment:
             state = "scheduled"  # the platform has it and publishes it at the time
+        if state in ("uploading", "processing") and lease_is_free(row):
+            state += " (interrupted)"  # its run died; the next run resumes it
         if row.pending_render_hash:
             state += " (new render)"
         detail = row.url or ""

@@ -19,8 +19,8 @@ from vidcamp.ledger.store import (
     QUEUED,
     UPLOADING,
     Ledger,
-    _lease_free,
-    _row,
+    decode_row,
+    lease_is_free,
 )
 
 
@@ -150,7 +150,7 @@ def queue_into(
                 groups["added"].append(key)
                 continue
 
-            row = _row(raw)
+            row = decode_row(raw)
             old = {name: raw[name] for name in fields}
             render_changed = any(old[name] != fields[name] for name in _RENDER)
             meta_changed = any(
@@ -162,7 +162,7 @@ def queue_into(
             if row.state == CANCELLED:
                 groups["cancelled"].append(key)
                 continue
-            if row.lease_owner is not None and not _lease_free(row):
+            if row.lease_owner is not None and not lease_is_free(row):
                 groups["busy"].append(key)
                 continue
             if row.state in (PUBLISHED, PROCESSING):

@@ -43,8 +43,11 @@ DEFAULT_MAX_ATTEMPTS = 5
 # less than 10 minutes ahead; for all, the upload itself must finish before the time comes.
 SCHEDULE_LEAD = {"youtube": 300.0, "facebook": 900.0, "dailymotion": 300.0}
 # resumable-state phases that mean the bytes are all with the platform
+# (the clients' phases: youtube thumbnail/done, facebook finishing/done, x finalizing/processing/
+# posting/done, dailymotion uploaded/creating/done)
 _PROCESSING_PHASES = {
-    "finalizing", "processing", "posting", "publishing", "thumbnail", "status", "done",
+    "uploaded", "finalizing", "finishing", "processing", "creating", "posting", "publishing",
+    "thumbnail", "done",
 }
 
 UploadFn = Callable[..., Any]
@@ -147,8 +150,11 @@ class RunReport:
         parts = [f"{len(self.published)} published"]
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
-        if self.waiting:
-            parts.append(f"{len(self.waiting)} waiting to retry")
+        deferred = sum(1 for o in self.waiting if o.state == DEFERRED)
+        if deferred:
+            parts.append(f"{deferred} deferred")
+        if len(self.waiting) > deferred:
+            parts.append(f"{len(self.waiting) - deferred} waiting to retry")
         if self.left_due:
             parts.append(f"{self.left_due} still due")
         return ", ".join(parts)
@@ -300,11 +306,16 @@ def _publish_one(
         beat.stop()
         return _problem(
             ledger, row, owner, now, kind="retry", max_attempts=max_attempts,
-            error=f"unexpected {type(exc).__name__}: {exc}",
+            error=_scrub(f"unexpected {type(exc).__name__}: {exc}", row.account, credentials),
         )
     finally:
         beat.stop()
-    published = ledger.mark_published(row.id, owner, str(result.remote_id), str(result.url))
+    try:
+        published = ledger.mark_published(row.id, owner, str(result.remote_id), str(result.url))
+    except LeaseLost as exc:
+        # another run holds the post now; it resumes from the saved state, which knows the
+        # post was created, so it records it without posting again
+        return Outcome(row.id, row.key, "lost", error=exc.message, kind="ledger")
     return Outcome(
         row.id, row.key, PUBLISHED, url=published.url, remote_id=published.remote_id,
         scheduled_for=scheduled_for,
@@ -345,10 +356,23 @@ def _problem(
         return Outcome(row.id, row.key, QUEUED, error=error, kind=kind, next_attempt_at=at)
     if kind == "reauth" and "vidcamp auth login" not in error:
         error = f"{error}; run `vidcamp auth login {row.account}`"
-    ledger.mark_problem(
-        row.id, owner, state=FAILED, kind=kind, error=error, keep_resume=kind == "reauth"
-    )
+    # the resumable state stays: if the platform already holds the video, a retry must finish
+    # that upload rather than start a second one
+    ledger.mark_problem(row.id, owner, state=FAILED, kind=kind, error=error)
     return Outcome(row.id, row.key, FAILED, error=error, kind=kind)
+
+
+def _scrub(text: str, account: str, credentials: Path | None) -> str:
+    """Blank the account's tokens out of a message the clients did not word themselves."""
+    try:
+        from vidcamp.credentials import load_account, secrets_of
+
+        secrets = secrets_of(load_account(account, credentials))
+    except Exception:  # no readable entry: it holds nothing to leak either
+        secrets = []
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text[:500]
 
 
 def _request(row: PostRow, publish_at: datetime | None) -> Any:

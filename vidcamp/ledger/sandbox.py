@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 
 from vidcamp.errors import UsageError
+from vidcamp.paths import sandbox_credentials_path
 
 SANDBOX_URL_ENV = "VIDCAMP_SANDBOX_URL"
-SANDBOX_CREDENTIALS_ENV = "VIDCAMP_SANDBOX_CREDENTIALS"
 CREDENTIALS_ENV = "VIDCAMP_CREDENTIALS"
 API_ROOT_ENV = "VIDCAMP_API_ROOT"
 DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
@@ -31,16 +31,6 @@ def sandbox_url() -> str:
 
 def sandbox_ledger_path(real: Path) -> Path:
     return real.with_name(real.stem + ".sandbox" + (real.suffix or ".sqlite3"))
-
-
-def sandbox_credentials_path() -> Path:
-    """``VIDCAMP_SANDBOX_CREDENTIALS``, else ``credentials.sandbox.yaml`` beside the real file."""
-    env = os.environ.get(SANDBOX_CREDENTIALS_ENV)
-    if env:
-        return Path(env)
-    from vidcamp.paths import credentials_path
-
-    return credentials_path().with_name("credentials.sandbox.yaml")
 
 
 def enter_sandbox(real_ledger: Path) -> Path:
@@ -62,7 +52,8 @@ def enter_sandbox(real_ledger: Path) -> Path:
                     privacy=r.privacy, mode=r.mode, title=r.title,
                     description=r.description, tags=r.tags, made_for_kids=r.made_for_kids,
                 )
-                for r in source.posts()
+                # in id order, so the rehearsal's short ids match the real ledger's
+                for r in sorted(source.posts(), key=lambda row: row.id)
                 if r.state != "cancelled"
             ]
         with Ledger.open(target) as rehearsal:

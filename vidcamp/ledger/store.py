@@ -296,6 +296,8 @@ class Ledger:
                 fresh._migrate()
             finally:
                 conn.close()  # checkpoints the WAL into the file
+            # upload session URIs in the resumable state grant access to the upload: owner only
+            os.chmod(tmp, 0o600)
             try:
                 os.link(tmp, path)
             except FileExistsError:
@@ -404,7 +406,7 @@ class Ledger:
             args = (campaign,)
         sql += " ORDER BY campaign, clip_id, target, account"
         with self._errors("read"):
-            return [_row(r) for r in self._conn.execute(sql, args).fetchall()]
+            return [decode_row(r) for r in self._conn.execute(sql, args).fetchall()]
 
     def get(self, ref: str | int) -> PostRow:
         """A post by its numeric id or its key ``campaign/clip/target/account``."""
@@ -416,12 +418,12 @@ class Ledger:
             found = cur.fetchone()
         if found is None:
             raise UsageError(f"no post {ref!r} in {self.path} (see `vidcamp status`)")
-        return _row(found)
+        return decode_row(found)
 
     def find(self, key: str) -> PostRow | None:
         with self._errors("read"):
             found = self._conn.execute("SELECT * FROM posts WHERE key = ?", (key,)).fetchone()
-        return None if found is None else _row(found)
+        return None if found is None else decode_row(found)
 
     def events(self, post_id: int | None = None) -> list[Event]:
         sql = "SELECT id, post_id, at, from_state, to_state, owner, detail FROM events"
@@ -448,10 +450,10 @@ class Ledger:
             args.append(campaign)
         sql += " ORDER BY next_attempt_at, id"
         with self._errors("read"):
-            rows = [_row(r) for r in self._conn.execute(sql, args).fetchall()]
+            rows = [decode_row(r) for r in self._conn.execute(sql, args).fetchall()]
         if include_leased:
             return rows
-        return [r for r in rows if _lease_free(r)]
+        return [r for r in rows if lease_is_free(r)]
 
     # ----------------------------------------------------------------- leases
     def claim(
@@ -474,8 +476,8 @@ class Ledger:
         sql += " ORDER BY next_attempt_at, id"
         with self._tx() as conn:
             for raw in conn.execute(sql, args).fetchall():
-                row = _row(raw)
-                if row.id in exclude or not _lease_free(row):
+                row = decode_row(raw)
+                if row.id in exclude or not lease_is_free(row):
                     continue
                 until = wall() + timedelta(seconds=lease_seconds)
                 conn.execute(
@@ -490,7 +492,7 @@ class Ledger:
                 else:
                     detail = "claimed"
                 self._event(conn, row.id, row.state, _claimed_state(row), owner, detail)
-                return _row(conn.execute("SELECT * FROM posts WHERE id = ?", (row.id,)).fetchone())
+                return _fetch(conn, row.id)
         return None
 
     def renew(self, post_id: int, owner: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
@@ -613,7 +615,7 @@ class Ledger:
                 f"{self.path}: post {post_id} is no longer leased to this run "
                 "(another run took it over); stopping this upload"
             )
-        return _row(raw)
+        return decode_row(raw)
 
     # ----------------------------------------------------------------- user commands
     def retry(self, ref: str | int, now: datetime) -> PostRow:
@@ -625,10 +627,10 @@ class Ledger:
                 "use `vidcamp republish` to post it again"
             )
         with self._tx() as conn:
-            fresh = _row(conn.execute("SELECT * FROM posts WHERE id = ?", (row.id,)).fetchone())
-            if fresh.lease_owner and _lease_free(fresh) is False:
+            fresh = _fetch(conn, row.id)
+            if fresh.lease_owner and not lease_is_free(fresh):
                 raise UsageError(f"{row.key} is being uploaded right now by {fresh.lease_owner}")
-            back = UPLOADING if fresh.state in (UPLOADING, PROCESSING) else QUEUED
+            back = fresh.state if fresh.state in (UPLOADING, PROCESSING) else QUEUED
             due = max(now, fresh.publish_at) if fresh.mode == "cron" else now
             conn.execute(
                 "UPDATE posts SET state = ?, attempts = 0, next_attempt_at = ?, last_error = NULL,"
@@ -642,14 +644,14 @@ class Ledger:
         """Stop a post that has not gone out; refused while an upload of it is running."""
         row = self.get(ref)
         with self._tx() as conn:
-            fresh = _row(conn.execute("SELECT * FROM posts WHERE id = ?", (row.id,)).fetchone())
+            fresh = _fetch(conn, row.id)
             if fresh.state == PUBLISHED:
                 raise UsageError(
                     f"{row.key} is already published ({fresh.url}); remove it on the platform"
                 )
             if fresh.state == CANCELLED:
                 return fresh
-            if fresh.lease_owner and not _lease_free(fresh):
+            if fresh.lease_owner and not lease_is_free(fresh):
                 raise UsageError(
                     f"{row.key} is being uploaded right now by {fresh.lease_owner}; "
                     "try again when that run ends"
@@ -703,11 +705,15 @@ class Ledger:
         )
 
 
+def _fetch(conn: sqlite3.Connection, post_id: int) -> PostRow:
+    return decode_row(conn.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone())
+
+
 def _claimed_state(row: PostRow) -> str:
     return PROCESSING if row.state == PROCESSING else UPLOADING
 
 
-def _lease_free(row: PostRow) -> bool:
+def lease_is_free(row: PostRow) -> bool:
     if row.lease_owner is None:
         return True
     if row.lease_until is None or row.lease_until <= wall():
@@ -745,7 +751,7 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-def _row(raw: Any) -> PostRow:
+def decode_row(raw: Any) -> PostRow:
     if not isinstance(raw, sqlite3.Row):
         raise TypeError("rows come from a connection with sqlite3.Row factory")
     g = raw

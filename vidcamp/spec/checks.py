@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidcamp.errors import MediaError, SpecError, SpecErrors
-from vidcamp.paths import caption_styles_dir
 from vidcamp.presets import PLATFORMS, PRESETS, Preset
+from vidcamp.render.captions import style_names
 from vidcamp.spec.loader import LoadedCampaign
 from vidcamp.spec.models import Clip
 from vidcamp.spec.templates import TemplateError, check_template
@@ -57,18 +57,13 @@ class CheckReport:
         self.errors.append(self.campaign.error(path, message, key=key))
 
 
-def caption_styles() -> list[str]:
-    """Names of the bundled caption styles (templates/captions/*.yaml)."""
-    return sorted(p.stem for p in caption_styles_dir().glob("*.yaml"))
-
-
 def check_campaign(
     loaded: LoadedCampaign, *, probe_media: bool = True, make_missing: bool = True
 ) -> CheckReport:
     """Run every cross-check and the platform lint; raise SpecErrors if any error was found."""
     report = CheckReport(loaded)
     spec = loaded.spec
-    styles = caption_styles()
+    styles = style_names()
     tz = _check_timezone(report)
 
     if probe_media:
@@ -155,7 +150,7 @@ def _check_sources(report: CheckReport, *, make_missing: bool) -> None:
         report.media[name] = info
 
 
-def _media_reason(exc: MediaError, path: Path) -> str:
+def _media_reason(exc: SpecError, path: Path) -> str:
     text = exc.reason
     prefix = f"{path}: "
     return text[len(prefix) :] if text.startswith(prefix) else text
@@ -305,20 +300,21 @@ def _check_captions(
     if not path.is_file():
         report.fail((*base, "file"), f"{captions.file}: file not found")
         return
-    from vidcamp.spec.subtitles import SubtitleError, read_subtitles
+    from vidcamp.render.captions import decode_caption_file, parse_caption_text
 
     try:
-        subs = read_subtitles(path, encoding=captions.encoding)
-    except SubtitleError as exc:
-        report.fail((*base, "file"), f"{captions.file}: {exc}")
+        text, encoding = decode_caption_file(path, captions.encoding)
+        events = parse_caption_text(text, path)
+    except SpecError as exc:  # MediaError included
+        report.fail((*base, "file"), f"{captions.file}: {_media_reason(exc, path)}")
         return
-    if subs.guessed_encoding:
+    if captions.encoding is None and encoding != "utf-8":
         report.warn(
             (*base, "file"),
-            f"{captions.file}: not UTF-8; read as {subs.guessed_encoding} "
-            f"(set captions.encoding: {subs.guessed_encoding} to silence this)",
+            f"{captions.file}: not UTF-8; read as {encoding} "
+            f"(set captions.encoding: {encoding} to silence this)",
         )
-    if not subs.events:
+    if not events:
         report.warn((*base, "file"), f"{captions.file}: has no caption lines")
 
 
