@@ -1,7 +1,7 @@
 """The benchmark: vidcamp build (a) beside hand-written ffmpeg (b) and a moviepy script (c).
 
     python -m benchmarks            # the standard job: 60 s 1080p30 source, 3 clips of 15 s
-    python -m benchmarks --quick    # 720p source, 5 s clips, one round: for day-to-day checks
+    python -m benchmarks --quick    # 720p source, 5 s clips: for day-to-day checks
 
 Every measured run is a fresh process. a and b alternate (A B A B) and medians are reported;
 then the moviepy script on one clip beside vidcamp on the same clip, an unchanged rebuild,
@@ -62,9 +62,9 @@ class Config:
 
 
 FULL = Config(inputs.FULL)
-# --quick: one A B round, moviepy on the largest and smallest output (its time is scaled to
+# --quick: two A B rounds, moviepy on the largest and smallest output (its time is scaled to
 # four), and no 9-clip run: about 2 minutes on an idle 2-core machine.
-QUICK = Config(inputs.QUICK, rounds=1, scale=(1, 3), moviepy_targets=("youtube_shorts", "x"))
+QUICK = Config(inputs.QUICK, rounds=2, scale=(1, 3), moviepy_targets=("youtube_shorts", "x"))
 
 
 @dataclass
@@ -563,7 +563,7 @@ def main(argv: Sequence[str] | None = None, *, runner: Callable[..., Results] = 
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
-                        help="720p source, 5 s clips, one A B round (about 3 minutes)")
+                        help="720p source, 5 s clips, no 9-clip run (about 2 minutes)")
     parser.add_argument("--rounds", type=int, help="A B rounds of the standard job")
     parser.add_argument("--x264-preset", default=None,
                         help="x264 preset for a, b and c (default: ultrafast, the renderer's "
