@@ -78,9 +78,9 @@ def main(campaign: Path) -> None:
     plan = timed("plan (fingerprints, hashes)",
                  lambda r: plan_renders(r.campaign, render_environment()))
     jobs = plan(report)
+    render_clip = timed("render_clip total", engine.render_clip)
     for job in jobs:
-        engine.render_clip = timed("render_clip total", engine.render_clip)
-        engine.render_clip(job)
+        render_clip(job)
     total_wall = time.perf_counter() - STARTED
     own, kids = _cpu()
     print(f"{'step':<44}{'calls':>6}{'wall s':>9}{'own cpu':>9}{'ffmpeg cpu':>11}")
