@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 
 if TYPE_CHECKING:
     from vidcamp.render.engine import ClipResult, render_all, render_clip

@@ -9,7 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,10 @@ def render_clip(
     plans: list[VariantPlan] = []
     try:
         for k, v in enumerate(todo):
-            plans.append(_plan_variant(job, v, source, total, lines, workdir / f"{k}.ass"))
+            plan = _plan_variant(job, v, source, total, lines, workdir / f"{k}.ass")
+            length = min(total, plan.max_seconds or total)
+            at = min(max(0.0, intro_len + job.thumbnail_time), max(0.0, length - 2.0 / plan.fps))
+            plans.append(replace(plan, thumbnail=cache.temp_name(v.thumbnail), thumbnail_at=at))
         notes += _glyph_notes(job, todo, lines)
         sink.start(job.clip_id, total, [v.target for v in todo])
         sink.note(job.clip_id, "measuring loudness")
@@ -128,7 +131,7 @@ def render_clip(
                     raise
                 # ffmpeg stops quietly at the end of a damaged file: say which file to suspect
                 raise RenderError(f"{exc.message}; is {job.source} truncated?") from exc
-        thumbs = _thumbnails(exe, job, plans, infos, intro_len)
+        thumbs = _thumbnails(job, plans)
         _publish(job, plans, thumbs, infos, manifest)
     except BaseException:
         for plan in plans:
@@ -279,28 +282,9 @@ def _plan_variant(
     )
 
 
-def _thumbnails(
-    exe: Path, job: ClipRender, plans: Sequence[VariantPlan], infos: dict[str, MediaInfo],
-    intro_len: float,
-) -> dict[str, Path]:
-    """One JPEG per variant at the clip's thumbnail time, made in one ffmpeg run."""
-    args: list[str] = [str(exe), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
-    maps: list[str] = []
-    out: dict[str, Path] = {}
-    for k, plan in enumerate(plans):
-        v = plan.variant
-        length = infos[v.target].duration
-        at = min(max(0.0, intro_len + job.thumbnail_time), max(0.0, length - 2.0 / plan.fps))
-        args += ["-ss", f"{at:.3f}", "-i", str(plan.temp_output)]
-        w, h = v.preset.thumbnail_size or (v.preset.width, v.preset.height)
-        temp = cache.temp_name(v.thumbnail)
-        maps += [
-            "-map", f"{k}:v:0", "-frames:v", "1", "-update", "1", "-q:v", "3",
-            "-vf", f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1",
-            "-f", "image2", "-c:v", "mjpeg", str(temp),
-        ]
-        out[v.target] = temp
-    run_ffmpeg(args + maps, what=f"{job.clip_id}: thumbnails")
+def _thumbnails(job: ClipRender, plans: Sequence[VariantPlan]) -> dict[str, Path]:
+    """The JPEG the render wrote for each variant, checked against the preset's size limit."""
+    out = {plan.variant.target: cache.temp_name(plan.variant.thumbnail) for plan in plans}
     for plan in plans:
         limit = plan.variant.preset.thumbnail_max_bytes
         temp = out[plan.variant.target]

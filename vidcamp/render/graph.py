@@ -43,6 +43,9 @@ class VariantPlan:
     ass_file: Path | None
     temp_output: Path
     max_seconds: float | None  # output -t when the over-length policy is trim
+    # the thumbnail JPEG, written by the render itself from the frame at ``thumbnail_at``
+    thumbnail: Path | None = None
+    thumbnail_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,10 @@ def render_command(
             )
         video = pieces[0] if len(pieces) == 1 else ffmpeg.concat(*pieces, v=1, a=0)
         video = video.filter("format", "yuv420p")
+        if plan.thumbnail is not None:
+            # One more branch instead of a second ffmpeg run that would decode the outputs again.
+            video, shot = _split2(video)
+            outputs.append(_thumbnail_output(shot, plan))
         outputs.append(
             ffmpeg.output(video, audio_split[k], str(plan.temp_output),
                           **_encode_options(plan, x264_preset))
@@ -279,6 +286,26 @@ def render_command(
     args: list[str] = ffmpeg.merge_outputs(*outputs).compile(cmd=str(ffmpeg_exe))
     args[1:1] = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     return args
+
+
+def _thumbnail_output(stream: Any, plan: VariantPlan) -> Any:
+    """The frame at ``plan.thumbnail_at`` as a JPEG of the preset's thumbnail size."""
+    import ffmpeg
+
+    p = plan.variant.preset
+    w, h = p.thumbnail_size or (p.width, p.height)
+    shot = (
+        # the second trim ends the branch after one frame, so nothing downstream scales the rest
+        stream.filter("trim", start=_num(plan.thumbnail_at))
+        .filter("trim", end_frame=1)
+        .filter("scale", w, h, force_original_aspect_ratio="increase")
+        .filter("crop", w, h)
+        .filter("setsar", 1)
+    )
+    return ffmpeg.output(
+        shot, str(plan.thumbnail), f="image2", vcodec="mjpeg",
+        **{"frames:v": 1, "update": 1, "q:v": 3},
+    )
 
 
 def _fan_out(stream: Any, n: int, kind: str) -> list[Any]:
