@@ -117,7 +117,6 @@ def _check_naive(
 
 
 def _check_sources(report: CheckReport, *, make_missing: bool) -> None:
-    from vidcamp.media.probe import probe
 
     loaded = report.campaign
     for name, source in loaded.spec.sources.items():
@@ -136,18 +135,29 @@ def _check_sources(report: CheckReport, *, make_missing: bool) -> None:
         if not path.exists():
             report.fail(where, f"{source.path}: file not found (looked in {path.parent})")
             continue
-        try:
-            info = probe(path)
-        except MediaError as exc:
-            report.fail(where, f"{source.path}: {_media_reason(exc, path)}")
-            continue
-        if not info.has_video:
-            report.fail(where, f"{source.path}: has no video stream")
-            continue
-        if info.duration <= 0:
-            report.fail(where, f"{source.path}: duration unknown or zero (truncated file?)")
-            continue
-        report.media[name] = info
+        info = _probe_video(report, where, source.path, path, needs_duration=True)
+        if info is not None:
+            report.media[name] = info
+
+
+def _probe_video(
+    report: CheckReport, where: PathKey, rel: str, path: Path, *, needs_duration: bool
+) -> MediaInfo | None:
+    """Probe a file that must hold a picture; report why not and return None if it does not."""
+    from vidcamp.media.probe import probe
+
+    try:
+        info = probe(path)
+    except MediaError as exc:
+        report.fail(where, f"{rel}: {_media_reason(exc, path)}")
+        return None
+    if not info.has_video:
+        report.fail(where, f"{rel}: has no video stream")
+        return None
+    if needs_duration and info.duration <= 0:
+        report.fail(where, f"{rel}: duration unknown or zero (truncated file?)")
+        return None
+    return info
 
 
 def _media_reason(exc: SpecError, path: Path) -> str:
@@ -172,19 +182,8 @@ def _check_brand(report: CheckReport, *, probe_media: bool) -> None:
         if not file.is_file():
             report.fail(path, f"{rel}: file not found")
             continue
-        if not probe_media:
-            continue
-        from vidcamp.media.probe import probe
-
-        try:
-            info = probe(file)
-        except MediaError as exc:
-            report.fail(path, f"{rel}: {_media_reason(exc, file)}")
-            continue
-        if not info.has_video:
-            report.fail(path, f"{rel}: has no picture")
-        elif needs_video and info.duration <= 0:
-            report.fail(path, f"{rel}: duration unknown or zero")
+        if probe_media:
+            _probe_video(report, path, rel, file, needs_duration=needs_video)
 
 
 def _check_targets(report: CheckReport, styles: list[str]) -> None:

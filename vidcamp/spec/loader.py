@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from vidcamp.errors import Location, SpecError, SpecErrors
-from vidcamp.spec.models import Campaign
+from vidcamp.spec.models import Campaign, show_value
 from vidcamp.spec.yamlpos import PathKey, Positions, format_path, load_yaml
 
 # Clip fields whose mappings merge key by key with `defaults`; other fields are replaced whole.
@@ -114,7 +114,7 @@ def _format_error(err: Any, positions: Positions) -> SpecError:
     loc: PathKey = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
-    shown = _show(value)
+    shown = show_value(value)
     origin = positions.origin(loc)
     field = format_path(origin)
     if kind == "missing":
@@ -163,18 +163,6 @@ def _reason(kind: str, err: Any, shown: str) -> str:
     if msg.startswith("Input should be"):
         return f"{shown} should be{msg[len('Input should be') :]}"
     return msg[0].lower() + msg[1:] if msg else "invalid value"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return repr(value)
 
 
 def _allowed_fields(loc: PathKey) -> list[str]:

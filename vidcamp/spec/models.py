@@ -33,7 +33,7 @@ def _timecode(value: Any) -> float:
         raise PydanticCustomError(
             "timecode",
             "{shown} is not a timecode ({help})",
-            {"shown": _show(value), "help": TIMECODE_HELP},
+            {"shown": show_value(value), "help": TIMECODE_HELP},
         ) from None
 
 
@@ -42,7 +42,7 @@ def _duration(value: Any) -> timedelta:
         return parse_duration(value)
     except ValueError:
         raise PydanticCustomError(
-            "duration", "{shown} is not {help}", {"shown": _show(value), "help": DURATION_HELP}
+            "duration", "{shown} is not {help}", {"shown": show_value(value), "help": DURATION_HELP}
         ) from None
 
 
@@ -52,18 +52,21 @@ def _identifier(value: Any) -> str:
             "identifier",
             "{shown} is not a valid id (letters, digits, - and _, starting with a letter or "
             "digit, at most 64 characters; it becomes a file name)",
-            {"shown": _show(value)},
+            {"shown": show_value(value)},
         )
     return value
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """How a YAML value is named in an error: quoted text, "a list", "a mapping", or repr."""
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if value is None:
+        return "nothing"
     return repr(value)
 
 
