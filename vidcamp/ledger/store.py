@@ -441,14 +441,7 @@ class Ledger:
         self, now: datetime, *, campaign: str | None = None, include_leased: bool = False
     ) -> list[PostRow]:
         """Posts whose next attempt time has come (by default only those nobody holds)."""
-        sql = (
-            f"SELECT * FROM posts WHERE state IN ({_marks(CLAIMABLE)}) AND next_attempt_at <= ?"
-        )
-        args: list[Any] = [*CLAIMABLE, to_db(now)]
-        if campaign is not None:
-            sql += " AND campaign = ?"
-            args.append(campaign)
-        sql += " ORDER BY next_attempt_at, id"
+        sql, args = _due_query(now, campaign)
         with self._errors("read"):
             rows = [decode_row(r) for r in self._conn.execute(sql, args).fetchall()]
         if include_leased:
@@ -466,14 +459,7 @@ class Ledger:
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> PostRow | None:
         """Take the lease on the next due post nobody holds and mark it uploading; None if none."""
-        sql = (
-            f"SELECT * FROM posts WHERE state IN ({_marks(CLAIMABLE)}) AND next_attempt_at <= ?"
-        )
-        args: list[Any] = [*CLAIMABLE, to_db(now)]
-        if campaign is not None:
-            sql += " AND campaign = ?"
-            args.append(campaign)
-        sql += " ORDER BY next_attempt_at, id"
+        sql, args = _due_query(now, campaign)
         with self._tx() as conn:
             for raw in conn.execute(sql, args).fetchall():
                 row = decode_row(raw)
@@ -795,3 +781,13 @@ def decode_row(raw: Any) -> PostRow:
         created_at=from_db(g["created_at"]) or wall(),
         updated_at=from_db(g["updated_at"]) or wall(),
     )
+
+
+def _due_query(now: datetime, campaign: str | None) -> tuple[str, list[Any]]:
+    """Claimable posts whose next attempt time has come, oldest first."""
+    sql = f"SELECT * FROM posts WHERE state IN ({_marks(CLAIMABLE)}) AND next_attempt_at <= ?"
+    args: list[Any] = [*CLAIMABLE, to_db(now)]
+    if campaign is not None:
+        sql += " AND campaign = ?"
+        args.append(campaign)
+    return sql + " ORDER BY next_attempt_at, id", args

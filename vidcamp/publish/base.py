@@ -218,6 +218,12 @@ class Flow:
     """Base of a platform upload flow: ``steps()`` is the generator, ``classify`` judges replies."""
 
     platform: str = ""
+    state: dict[str, Any]  # the resumable state; every flow sets it in __init__
+
+    def _checkpoint(self, **changes: Any) -> Checkpoint:
+        """Advance the resumable state and hand a copy to the driver (which saves it)."""
+        self.state.update(changes)
+        return Checkpoint(dict(self.state))
 
     def steps(self) -> FlowGen:  # pragma: no cover - abstract
         raise NotImplementedError

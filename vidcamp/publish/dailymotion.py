@@ -24,7 +24,6 @@ from vidcamp.presets import Preset
 from vidcamp.publish import UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
-    Checkpoint,
     Failure,
     FileSlice,
     Flow,
@@ -80,10 +79,6 @@ class DailymotionFlow(Flow):
         if (resume and resume.get("platform") == "dailymotion"
                 and resume.get("size") == self.size):
             self.state = dict(resume)
-
-    def _checkpoint(self, **changes: Any) -> Checkpoint:
-        self.state.update(changes)
-        return Checkpoint(dict(self.state))
 
     def steps(self) -> FlowGen:
         if self.state["phase"] == "new":

@@ -32,7 +32,6 @@ from vidcamp.presets import Preset
 from vidcamp.publish import UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
-    Checkpoint,
     Failure,
     FileSlice,
     Flow,
@@ -109,10 +108,6 @@ class FacebookFlow(Flow):
             and resume.get("size") == self.size
         ):
             self.state = dict(resume)
-
-    def _checkpoint(self, **changes: Any) -> Checkpoint:
-        self.state.update(changes)
-        return Checkpoint(dict(self.state))
 
     def steps(self) -> FlowGen:
         if self.state["phase"] in ("new", "uploading"):

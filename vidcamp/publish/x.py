@@ -27,7 +27,6 @@ from vidcamp.presets import Preset
 from vidcamp.publish import UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
-    Checkpoint,
     Failure,
     FileSlice,
     Flow,
@@ -96,10 +95,6 @@ class XFlow(Flow):
                                       "segment_size": segment}
         if resume and resume.get("platform") == "x" and resume.get("size") == self.size:
             self.state = dict(resume)
-
-    def _checkpoint(self, **changes: Any) -> Checkpoint:
-        self.state.update(changes)
-        return Checkpoint(dict(self.state))
 
     def steps(self) -> FlowGen:
         phase = self.state["phase"]

@@ -27,7 +27,6 @@ from vidcamp.presets import Preset
 from vidcamp.publish import UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
-    Checkpoint,
     Failure,
     FileSlice,
     Flow,
@@ -119,10 +118,6 @@ class YouTubeFlow(Flow):
             and resume.get("size") == self.size
         ):
             self.state = dict(resume)
-
-    def _checkpoint(self, **changes: Any) -> Checkpoint:
-        self.state.update(changes)
-        return Checkpoint(dict(self.state))
 
     def steps(self) -> FlowGen:
         if self.state.get("phase") not in ("thumbnail", "done"):
