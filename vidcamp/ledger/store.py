@@ -410,15 +410,15 @@ class Ledger:
 
     def get(self, ref: str | int) -> PostRow:
         """A post by its numeric id or its key ``campaign/clip/target/account``."""
-        with self._errors("read"):
-            if isinstance(ref, int) or str(ref).isdigit():
-                cur = self._conn.execute("SELECT * FROM posts WHERE id = ?", (int(ref),))
-            else:
-                cur = self._conn.execute("SELECT * FROM posts WHERE key = ?", (str(ref),))
-            found = cur.fetchone()
+        if isinstance(ref, int) or str(ref).isdigit():
+            with self._errors("read"):
+                raw = self._conn.execute("SELECT * FROM posts WHERE id = ?", (int(ref),)).fetchone()
+            found = None if raw is None else decode_row(raw)
+        else:
+            found = self.find(str(ref))
         if found is None:
             raise UsageError(f"no post {ref!r} in {self.path} (see `vidcamp status`)")
-        return decode_row(found)
+        return found
 
     def find(self, key: str) -> PostRow | None:
         with self._errors("read"):
