@@ -219,3 +219,37 @@ def get_preset(name: str) -> Preset:
         return PRESETS[name]
     except KeyError:
         raise KeyError(f"unknown preset {name!r} (known: {', '.join(PRESETS)})") from None
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    """The most one post field may hold on a platform, and how the platform counts it."""
+
+    limit: int
+    unit: str = "characters"  # characters (code points) | bytes (UTF-8) | weighted (X)
+    source: str = ""
+
+
+_YT_VIDEOS = "https://developers.google.com/youtube/v3/docs/videos#snippet"
+_X_COUNTING = "https://docs.x.com/resources/fundamentals/counting-characters"
+
+# Text limits per platform and post field, kept apart from Preset so that they do not enter
+# render content hashes. A field a platform does not receive is absent. Facebook and
+# Dailymotion figures are second-hand (their API references give none).
+TEXT_LIMITS: dict[str, dict[str, TextLimit]] = {
+    "youtube": {
+        "title": TextLimit(100, source=_YT_VIDEOS),
+        "description": TextLimit(5000, "bytes", source=_YT_VIDEOS),
+        # all tags together; a tag with a space counts its quotes, and commas separate tags
+        "tags": TextLimit(500, source=_YT_VIDEOS),
+    },
+    "facebook": {
+        "title": TextLimit(255, source="second-hand"),
+        "description": TextLimit(63206, source="second-hand: the Page post text limit"),
+    },
+    "x": {"text": TextLimit(280, "weighted", source=_X_COUNTING)},
+    "dailymotion": {
+        "title": TextLimit(255, source="second-hand"),
+        "description": TextLimit(3000, source="second-hand"),
+    },
+}

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cancel": ("vidcamp.cli.cancel", "Cancel a queued post."),
     "republish": ("vidcamp.cli.republish", "Queue a changed render of a published post again."),
     "cron": ("vidcamp.cli.cron", "Print the crontab line that publishes due posts."),
+    "preview": ("vidcamp.cli.preview", "Write a static page to review every variant and post."),
 }
 
 
