@@ -39,7 +39,7 @@ def test_unbuilt_campaign_lists_every_missing_variant_and_the_command(small_camp
         for target in ("youtube_shorts", "x"):
             assert f'id="v-{clip}-{target}" data-target="{target}" data-status="not built"' in text
     assert f"vidcamp build {small_campaign}" in text
-    assert "--only clip00:youtube_shorts --only clip00:x" in text
+    assert "--only clip00:youtube_shorts" not in text  # all missing: build is the one command
     assert "<video" not in text  # nothing to play yet, and no broken players
     assert not list(page.parent.glob(".*partial*"))
 
@@ -157,3 +157,24 @@ def test_bad_campaign_file_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     assert run.stderr.startswith("error: campaign.yaml:")
     assert not (tmp_path / "build").exists()
+
+
+def test_variant_status_follows_the_manifest_and_the_files(small_campaign: Path) -> None:
+    from vidcamp.plan import plan_renders, render_environment
+    from vidcamp.preview.model import DELETED, NOT_BUILT, READY, STALE, variant_status
+
+    loaded = load_and_check(small_campaign).campaign
+    variant = plan_renders(loaded, render_environment())[0].variants[0]
+    variant.output.parent.mkdir(parents=True)
+    variant.output.write_bytes(b"0" * 10)
+    variant.thumbnail.write_bytes(b"jpg")
+    entry = {"content_hash": variant.content_hash, "bytes": 10}
+    assert variant_status(variant, {"variants": {}})[0] == NOT_BUILT
+    assert variant_status(variant, {"variants": {variant.target: entry}}) == (READY, "")
+    changed = {**entry, "content_hash": "0" * 64}
+    assert variant_status(variant, {"variants": {variant.target: changed}})[0] == STALE
+    variant.output.write_bytes(b"0" * 11)  # overwritten by hand after the build
+    assert variant_status(variant, {"variants": {variant.target: entry}})[0] == STALE
+    variant.output.unlink()
+    status, reason = variant_status(variant, {"variants": {variant.target: entry}})
+    assert (status, reason) == (DELETED, "youtube_shorts.mp4 was deleted after the build")
