@@ -101,18 +101,38 @@ def build_preview(
 def render_page(data: PreviewPage) -> str:
     """The page's HTML, from templates/preview/ (autoescaped: spec text is never markup)."""
     import jinja2
+    from markupsafe import Markup
 
     from vidcamp.paths import templates_dir
 
+    folder = templates_dir() / "preview"
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir() / "preview"),
+        loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(jinja2),
     )
     env.filters["bytes"] = _human_bytes
-    return env.get_template("page.html.j2").render(page=data, media_height=MEDIA_HEIGHT)
+    # the page's own stylesheet and script go in verbatim: they are files, not templates
+    style = Markup((folder / "style.css").read_text(encoding="utf-8"))
+    script = Markup((folder / "page.js").read_text(encoding="utf-8"))
+    return env.get_template("page.html.j2").render(
+        page=data, media_height=MEDIA_HEIGHT, style=style, script=script
+    )
+
+
+def _bytecode_cache(jinja2: Any) -> Any:
+    """Compiled templates kept in the user cache dir: compiling costs more than rendering."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_cache_dir("vidcamp")) / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 MEDIA_HEIGHT = 220  # px: every variant at this height, so aspect ratios read side by side
