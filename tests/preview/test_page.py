@@ -178,3 +178,17 @@ def test_variant_status_follows_the_manifest_and_the_files(small_campaign: Path)
     variant.output.unlink()
     status, reason = variant_status(variant, {"variants": {variant.target: entry}})
     assert (status, reason) == (DELETED, "youtube_shorts.mp4 was deleted after the build")
+
+
+def test_open_hands_the_page_to_the_web_browser(small_campaign: Path, tmp_path: Path) -> None:
+    import sys
+
+    opened = tmp_path / "opened.txt"
+    # webbrowser runs $BROWSER with %s replaced by the URL
+    browser = (f"{sys.executable} -c \"import sys; open(sys.argv[1], 'w').write(sys.argv[2])\" "
+               f"{opened} %s")
+    run = vidcamp("preview", "--open", "--no-ledger", str(small_campaign),
+                  env={"BROWSER": browser})
+    assert run.returncode == 0, run.stderr
+    page = small_campaign.parent / "build" / "small" / "index.html"
+    assert opened.read_text() == page.resolve().as_uri()
