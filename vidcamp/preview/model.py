@@ -45,6 +45,7 @@ class PostView:
     local_time: str
     utc_time: str
     day: date
+    clock: str  # local HH:MM, for the calendar
     mode: str
     privacy: str
     fields: tuple[TextField, ...]
@@ -304,6 +305,7 @@ def _post_view(
         local_time=f"{local:%a %d %b %Y, %H:%M} {_offset(local)}",
         utc_time=f"{post.publish_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
         day=local.date(),
+        clock=f"{local:%H:%M}",
         mode=post.mode,
         privacy=post.privacy,
         fields=post_fields(post),
@@ -316,12 +318,11 @@ def _calendar(
 ) -> tuple[CalendarDay, ...]:
     where = {p.key: (c.clip_id, v.target) for c in clips for v in c.variants for p in v.posts}
     days: dict[date, dict[str, list[CalendarEntry]]] = {}
-    for post in sorted(posts, key=lambda p: (p.day, p.local_time)):
+    for post in sorted(posts, key=lambda p: (p.day, p.clock)):
         clip_id, target = where[post.key]
         state = post.ledger.state if post.ledger is not None else ""
-        time_of_day = post.local_time.split(", ", 1)[1].split(" ", 1)[0]
         days.setdefault(post.day, {}).setdefault(post.platform, []).append(
-            CalendarEntry(time_of_day, clip_id, target, state)
+            CalendarEntry(post.clock, clip_id, target, state)
         )
     return tuple(
         CalendarDay(day, f"{day:%a %d %b}",
