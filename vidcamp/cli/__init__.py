@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "republish": ("vidcamp.cli.republish", "Queue a changed render of a published post again."),
     "cron": ("vidcamp.cli.cron", "Print the crontab line that publishes due posts."),
     "preview": ("vidcamp.cli.preview", "Write a static page to review every variant and post."),
+    "approve": ("vidcamp.cli.approve", "Approve posts awaiting review so that they can go out."),
+    "reject": ("vidcamp.cli.reject", "Reject posts awaiting review, with a reason."),
 }
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from vidcamp.errors import LedgerError, PartlyPublished, PublishError
 from vidcamp.ledger.clock import now as clock_now
+from vidcamp.ledger.states import bytes_delivered
 from vidcamp.ledger.store import (
     DEFAULT_LEASE_SECONDS,
     DEFERRED,
@@ -42,14 +43,6 @@ DEFAULT_MAX_ATTEMPTS = 5
 # How far ahead a platform must be told a publish time. Facebook refuses scheduled_publish_time
 # less than 10 minutes ahead; for all, the upload itself must finish before the time comes.
 SCHEDULE_LEAD = {"youtube": 300.0, "facebook": 900.0, "dailymotion": 300.0}
-# resumable-state phases that mean the bytes are all with the platform
-# (the clients' phases: youtube thumbnail/done, facebook finishing/done, x finalizing/processing/
-# posting/done, dailymotion uploaded/creating/done)
-_PROCESSING_PHASES = {
-    "uploaded", "finalizing", "finishing", "processing", "creating", "posting", "publishing",
-    "thumbnail", "done",
-}
-
 UploadFn = Callable[..., Any]
 
 
@@ -274,7 +267,8 @@ def _publish_one(
 
     def on_state(state: dict[str, Any]) -> None:
         ledger.save_resume(
-            row.id, owner, state, processing=_is_processing(state), lease_seconds=lease_seconds
+            row.id, owner, state, processing=_is_processing(row.platform, state),
+            lease_seconds=lease_seconds,
         )
 
     sink = _LedgerProgress(ledger, row.id, owner, progress, lease_seconds)
@@ -391,10 +385,11 @@ def _request(row: PostRow, publish_at: datetime | None) -> Any:
     )
 
 
-def _is_processing(state: dict[str, Any]) -> bool:
-    phase = state.get("phase") or state.get("stage")
-    if isinstance(phase, str) and phase.lower() in _PROCESSING_PHASES:
-        return True
+def _is_processing(platform: str, state: dict[str, Any]) -> bool:
+    """True once the saved upload state says the platform holds every byte (by its phase)."""
+    phase = state.get("phase")
+    if isinstance(phase, str):
+        return bytes_delivered(platform, phase)
     offset, size = state.get("offset"), state.get("size")
     return isinstance(offset, int) and isinstance(size, int) and size > 0 and offset >= size
 

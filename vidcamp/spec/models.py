@@ -258,6 +258,10 @@ class Campaign(SpecModel):
         default_factory=dict, description="platform -> credentials account name"
     )
     schedule: Schedule = Field(default_factory=lambda: Schedule())
+    review: Literal["required", "none"] = Field(
+        "none",
+        description="required: posts wait for `vidcamp approve` before they go out",
+    )
 
 
 def json_schema() -> dict[str, Any]:
