@@ -126,7 +126,15 @@ def _check_sources(report: CheckReport, *, make_missing: bool) -> None:
             if ("sources", name, "path") in loaded.positions.values
             else ("sources", name)
         )
-        if not path.exists() and source.generate is not None and make_missing:
+        if not path.exists() and source.generate is not None:
+            if not make_missing:
+                # checking writes nothing: the footage is made by the commands that render
+                report.warn(
+                    where,
+                    f"{source.path}: not made yet; `vidcamp build` makes it from its `generate:` "
+                    "recipe (cuts against it are checked then)",
+                )
+                continue
             from vidcamp.media.generate import generate_footage
 
             gen = source.generate
