@@ -52,13 +52,10 @@ from vidcamp.ledger.states import STOPPED as STOPPED
 APPLICATION_ID = 0x76646370
 DEFAULT_LEASE_SECONDS = 120.0
 
-# Named migrations, applied in order and recorded in the ``migrations`` table; PRAGMA user_version
-# holds how many ran, so a file written by a newer vidcamp is recognised and refused.
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "0001_posts_and_events",
-        """
-        CREATE TABLE posts (
+def _posts_table(name: str, states: str, more: str = "") -> str:
+    """The posts table's definition; migrations that rebuild it differ in states and columns."""
+    return f"""
+        CREATE TABLE {name} (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             key TEXT NOT NULL UNIQUE,
             campaign TEXT NOT NULL,
@@ -77,8 +74,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             description TEXT NOT NULL,
             tags TEXT NOT NULL,
             made_for_kids INTEGER NOT NULL DEFAULT 0,
-            state TEXT NOT NULL CHECK (state IN ('queued', 'uploading', 'processing',
-                'published', 'failed', 'deferred', 'cancelled')),
+            state TEXT NOT NULL CHECK (state IN ({states})),
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at TEXT NOT NULL,
             lease_owner TEXT,
@@ -93,10 +89,36 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             pending_render_hash TEXT,
             pending_video TEXT,
             created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
+            updated_at TEXT NOT NULL{more}
         );
+"""
+
+
+_POSTS_INDEXES = """
         CREATE INDEX posts_due ON posts (state, next_attempt_at);
         CREATE INDEX posts_campaign ON posts (campaign, clip_id);
+"""
+
+
+_FIRST_COLUMNS = (
+    "id, key, campaign, clip_id, target, platform, preset, account, video, thumbnail,"
+    " render_hash, publish_at, mode, privacy, title, description, tags, made_for_kids, state,"
+    " attempts, next_attempt_at, lease_owner, lease_until, remote_id, url, resume, bytes_sent,"
+    " bytes_total, last_error, error_kind, pending_render_hash, pending_video, created_at,"
+    " updated_at"
+)
+
+# Named migrations, applied in order and recorded in the ``migrations`` table; PRAGMA user_version
+# holds how many ran, so a file written by a newer vidcamp is recognised and refused.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_posts_and_events",
+        _posts_table(
+            "posts",
+            "'queued', 'uploading', 'processing', 'published', 'failed', 'deferred', 'cancelled'",
+        )
+        + _POSTS_INDEXES
+        + """
         CREATE TABLE events (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             post_id INTEGER NOT NULL REFERENCES posts (id),
@@ -115,69 +137,24 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         # the review gate: two more states (a CHECK constraint changes only by rebuilding the
-        # table) and who approved the post's current content, when
+        # table) and who approved the post's current content, when. The indexes go with the
+        # old table and are made again on the new one
         "0002_review_gate",
-        """
-        CREATE TABLE posts_new (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            key TEXT NOT NULL UNIQUE,
-            campaign TEXT NOT NULL,
-            clip_id TEXT NOT NULL,
-            target TEXT NOT NULL,
-            platform TEXT NOT NULL,
-            preset TEXT NOT NULL,
-            account TEXT NOT NULL,
-            video TEXT NOT NULL,
-            thumbnail TEXT,
-            render_hash TEXT NOT NULL,
-            publish_at TEXT NOT NULL,
-            mode TEXT NOT NULL CHECK (mode IN ('platform', 'cron')),
-            privacy TEXT NOT NULL,
-            title TEXT NOT NULL,
-            description TEXT NOT NULL,
-            tags TEXT NOT NULL,
-            made_for_kids INTEGER NOT NULL DEFAULT 0,
-            state TEXT NOT NULL CHECK (state IN ('awaiting_approval', 'queued', 'uploading',
-                'processing', 'published', 'failed', 'deferred', 'cancelled', 'rejected')),
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at TEXT NOT NULL,
-            lease_owner TEXT,
-            lease_until TEXT,
-            remote_id TEXT,
-            url TEXT,
-            resume TEXT,
-            bytes_sent INTEGER,
-            bytes_total INTEGER,
-            last_error TEXT,
-            error_kind TEXT,
-            pending_render_hash TEXT,
-            pending_video TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
+        _posts_table(
+            "posts_new",
+            "'awaiting_approval', 'queued', 'uploading', 'processing', 'published', 'failed',"
+            " 'deferred', 'cancelled', 'rejected'",
+            """,
             review INTEGER NOT NULL DEFAULT 0,
             approved_at TEXT,
-            approved_by TEXT
-        );
-        INSERT INTO posts_new (
-            id, key, campaign, clip_id, target, platform, preset, account, video,
-            thumbnail, render_hash, publish_at, mode, privacy, title, description,
-            tags, made_for_kids, state, attempts, next_attempt_at, lease_owner,
-            lease_until, remote_id, url, resume, bytes_sent, bytes_total,
-            last_error, error_kind, pending_render_hash, pending_video, created_at,
-            updated_at
-        ) SELECT
-            id, key, campaign, clip_id, target, platform, preset, account, video,
-            thumbnail, render_hash, publish_at, mode, privacy, title, description,
-            tags, made_for_kids, state, attempts, next_attempt_at, lease_owner,
-            lease_until, remote_id, url, resume, bytes_sent, bytes_total,
-            last_error, error_kind, pending_render_hash, pending_video, created_at,
-            updated_at
-        FROM posts;
+            approved_by TEXT""",
+        )
+        + f"""
+        INSERT INTO posts_new ({_FIRST_COLUMNS}) SELECT {_FIRST_COLUMNS} FROM posts;
         DROP TABLE posts;
         ALTER TABLE posts_new RENAME TO posts;
-        CREATE INDEX posts_due ON posts (state, next_attempt_at);
-        CREATE INDEX posts_campaign ON posts (campaign, clip_id);
-        """,
+        """
+        + _POSTS_INDEXES,
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
