@@ -134,26 +134,26 @@ def plan_renders(
             caption_style = target.caption_style or (
                 captions.style if captions is not None else DEFAULT_CAPTION_STYLE
             )
-            variant_key = {
-                "target": name,
-                "preset": _preset_key(preset),
+            # what the variant's render depends on, beyond the clip's shared inputs
+            settings: dict[str, Any] = {
                 "reframe": target.reframe,
-                "focus": list(target.focus),
+                "focus": target.focus,
                 "pad_color": target.pad_color,
                 "over_length": target.over_length,
                 "caption_style": caption_style,
                 "hook_style": hook_style,
             }
+            variant_key = {
+                **settings,
+                "target": name,
+                "preset": _preset_key(preset),
+                "focus": list(target.focus),
+            }
             variants.append(
                 jobs.Variant(
                     target=name,
                     preset=preset,
-                    reframe=target.reframe,
-                    focus=target.focus,
-                    pad_color=target.pad_color,
-                    over_length=target.over_length,
-                    caption_style=caption_style,
-                    hook_style=hook_style,
+                    **settings,
                     output=clip_dir / f"{name}.mp4",
                     thumbnail=clip_dir / f"{name}.jpg",
                     content_hash=_hash({"clip": shared, "variant": variant_key}),

@@ -44,6 +44,10 @@ DEFAULT_MAX_ATTEMPTS = 5
 # less than 10 minutes ahead; for all, the upload itself must finish before the time comes.
 SCHEDULE_LEAD = {"youtube": 300.0, "facebook": 900.0, "dailymotion": 300.0}
 UploadFn = Callable[..., Any]
+# what an upload takes from the post's row as it is
+_REQUEST_FIELDS = (
+    "preset", "title", "description", "tags", "privacy", "thumbnail", "made_for_kids",
+)
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,10 @@ class Outcome:
         return f"{self.state} #{self.post_id} {self.key}: {self.error}"
 
     def to_json(self) -> dict[str, Any]:
+        plain = ("key", "state", "url", "remote_id", "error", "kind")
         return {
             "id": self.post_id,
-            "key": self.key,
-            "state": self.state,
-            "url": self.url,
-            "remote_id": self.remote_id,
-            "error": self.error,
-            "kind": self.kind,
+            **{name: getattr(self, name) for name in plain},
             "next_attempt": _iso(self.next_attempt_at),
             "scheduled_for": _iso(self.scheduled_for),
         }
@@ -374,14 +374,8 @@ def _request(row: PostRow, publish_at: datetime | None) -> Any:
 
     return UploadRequest(
         path=row.video,
-        preset=row.preset,
-        title=row.title,
-        description=row.description,
-        tags=row.tags,
-        privacy=row.privacy,
         publish_at=publish_at,
-        thumbnail=row.thumbnail,
-        made_for_kids=row.made_for_kids,
+        **{name: getattr(row, name) for name in _REQUEST_FIELDS},
     )
 
 

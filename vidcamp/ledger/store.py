@@ -467,14 +467,19 @@ class Ledger:
     # ----------------------------------------------------------------- reading
     def posts(self, campaign: str | None = None) -> list[PostRow]:
         """Every post, or one campaign's, in campaign / clip / target / account order."""
-        sql = "SELECT * FROM posts"
-        args: tuple[Any, ...] = ()
-        if campaign is not None:
-            sql += " WHERE campaign = ?"
-            args = (campaign,)
-        sql += " ORDER BY campaign, clip_id, target, account"
+        rows = self._read(
+            "SELECT * FROM posts", "campaign", campaign, "campaign, clip_id, target, account"
+        )
+        return [decode_row(r) for r in rows]
+
+    def _read(self, sql: str, column: str, value: object, order: str) -> list[sqlite3.Row]:
+        """``sql``'s rows, only those whose ``column`` equals ``value`` unless it is None."""
+        args: tuple[object, ...] = ()
+        if value is not None:
+            sql += f" WHERE {column} = ?"
+            args = (value,)
         with self._errors("read"):
-            return [decode_row(r) for r in self._conn.execute(sql, args).fetchall()]
+            return self._conn.execute(f"{sql} ORDER BY {order}", args).fetchall()
 
     def get(self, ref: str | int) -> PostRow:
         """A post by its numeric id or its key ``campaign/clip/target/account``."""
@@ -494,13 +499,10 @@ class Ledger:
         return None if found is None else decode_row(found)
 
     def events(self, post_id: int | None = None) -> list[Event]:
-        sql = "SELECT id, post_id, at, from_state, to_state, owner, detail FROM events"
-        args: tuple[Any, ...] = ()
-        if post_id is not None:
-            sql += " WHERE post_id = ?"
-            args = (post_id,)
-        with self._errors("read"):
-            rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
+        rows = self._read(
+            "SELECT id, post_id, at, from_state, to_state, owner, detail FROM events",
+            "post_id", post_id, "id",
+        )
         return [
             Event(r[0], r[1], from_db(r[2]) or wall(), r[3], r[4], r[5], r[6]) for r in rows
         ]
@@ -916,6 +918,15 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+# columns a PostRow holds as they are stored
+_PLAIN_COLUMNS = (
+    "id", "key", "campaign", "clip_id", "target", "platform", "preset", "account",
+    "render_hash", "mode", "privacy", "title", "description", "attempts", "lease_owner",
+    "remote_id", "url", "bytes_sent", "bytes_total", "last_error", "error_kind",
+    "pending_render_hash", "approved_by",
+)
+
+
 def decode_row(raw: Any) -> PostRow:
     if not isinstance(raw, sqlite3.Row):
         raise TypeError("rows come from a connection with sqlite3.Row factory")
@@ -925,43 +936,21 @@ def decode_row(raw: Any) -> PostRow:
         return None if value is None else Path(value)
 
     return PostRow(
-        id=g["id"],
-        key=g["key"],
-        campaign=g["campaign"],
-        clip_id=g["clip_id"],
-        target=g["target"],
-        platform=g["platform"],
-        preset=g["preset"],
-        account=g["account"],
+        **{name: g[name] for name in _PLAIN_COLUMNS},
         video=Path(g["video"]),
         thumbnail=path_or_none(g["thumbnail"]),
-        render_hash=g["render_hash"],
         publish_at=from_db(g["publish_at"]) or wall(),
-        mode=g["mode"],
-        privacy=g["privacy"],
-        title=g["title"],
-        description=g["description"],
         tags=tuple(json.loads(g["tags"])),
         made_for_kids=bool(g["made_for_kids"]),
         state=as_state(g["state"]),
-        attempts=g["attempts"],
         next_attempt_at=from_db(g["next_attempt_at"]) or wall(),
-        lease_owner=g["lease_owner"],
         lease_until=from_db(g["lease_until"]),
-        remote_id=g["remote_id"],
-        url=g["url"],
         resume=None if g["resume"] is None else json.loads(g["resume"]),
-        bytes_sent=g["bytes_sent"],
-        bytes_total=g["bytes_total"],
-        last_error=g["last_error"],
-        error_kind=g["error_kind"],
-        pending_render_hash=g["pending_render_hash"],
         pending_video=path_or_none(g["pending_video"]),
         created_at=from_db(g["created_at"]) or wall(),
         updated_at=from_db(g["updated_at"]) or wall(),
         review=bool(g["review"]),
         approved_at=from_db(g["approved_at"]),
-        approved_by=g["approved_by"],
     )
 
 
