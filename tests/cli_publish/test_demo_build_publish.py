@@ -7,11 +7,13 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import ROOT, Sandbox, env_for, sha256, vidcamp
 
 
+@pytest.mark.slow
 def test_build_the_demo_then_publish_every_post_exactly_once(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from benchmarks.preview_page import write_campaign
@@ -12,6 +13,7 @@ from benchmarks.preview_page import write_campaign
 from .conftest import vidcamp
 
 
+@pytest.mark.slow
 def test_changed_caption_after_approval_waits_again_and_the_page_says_so(tmp_path: Path) -> None:
     campaign = write_campaign(tmp_path / "gate", clips=1, targets=("x",), name="gate")
     spec = yaml.safe_load(campaign.read_text())
