@@ -189,3 +189,24 @@ def test_a_first_version_ledger_is_migrated_with_its_posts_and_events(tmp_path: 
     assert check.execute("PRAGMA foreign_key_check").fetchall() == []
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         check.execute("UPDATE events SET detail = 'z'")  # the events table kept its triggers
+
+
+def test_republishing_a_new_render_under_review_waits_for_approval(ledger_file: Path) -> None:
+    posts = _campaign()
+    queue_posts(posts, ledger_path=ledger_file, now=T0, review=True)
+    with Ledger.open(ledger_file) as ledger:
+        ledger.review("demo", ["intro:x"], user="ana")
+        owner = new_owner()
+        row = ledger.claim(owner, DUE)
+        assert row is not None
+        ledger.mark_published(row.id, owner, "1", "https://x.com/i/status/1")
+    new = [changed(p, render_hash="recut") if p.key == row.key else p for p in posts]
+    assert queue_posts(new, ledger_path=ledger_file, now=T0, review=True).republish_needed == (
+        row.key,
+    )
+    with Ledger.open(ledger_file) as ledger:
+        again = ledger.republish(row.id, DUE)
+        assert (again.state, again.render_hash, again.approved_at) == (
+            "awaiting_approval", "recut", None,
+        )
+        assert ledger.due(DUE) == []

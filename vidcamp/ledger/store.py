@@ -720,10 +720,16 @@ class Ledger:
             video = row.pending_video or row.video
             render_hash = row.pending_render_hash or row.render_hash
             due = max(now, row.publish_at) if row.mode == "cron" else now
+            # under review, a new render is new bytes: they wait for an approval of their own
+            renewed = row.review and render_hash != row.render_hash
+            approval: dict[str, Any] = (
+                {"approved_at": None, "approved_by": None} if renewed else {}
+            )
             return self.move(
-                conn, _fetch(conn, row.id), QUEUED, owner=None,
+                conn, _fetch(conn, row.id), AWAITING_APPROVAL if renewed else QUEUED, owner=None,
                 detail=f"republish requested (was {row.remote_id} {row.url}; "
-                f"render {render_hash[:12]})",
+                f"render {render_hash[:12]})" + ("; awaiting approval" if renewed else ""),
+                **approval,
                 video=str(video), render_hash=render_hash, pending_video=None,
                 pending_render_hash=None, remote_id=None, url=None, resume=None, bytes_sent=None,
                 bytes_total=None, attempts=0, last_error=None, error_kind=None,
