@@ -103,6 +103,7 @@ def _fields(post: Post) -> dict[str, Any]:
         "description": post.description,
         "tags": json.dumps(list(post.tags)),
         "made_for_kids": 1 if post.made_for_kids else 0,
+        "rotation": None if post.rotation is None else json.dumps(post.rotation.to_json()),
     }
 
 

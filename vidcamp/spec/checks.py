@@ -272,8 +272,42 @@ def _check_clip(
                 f"{_did_you_mean(target, spec.targets)}",
             )
 
+    _check_rotation(report, base, clip)
     if duration > 0:
         _lint_clip(report, i, clip, info, duration)
+
+
+def _check_rotation(report: CheckReport, base: PathKey, clip: Clip) -> None:
+    """``titles``/``thumbnails`` need ``rotate``; only platforms that edit posts may rotate."""
+    from vidcamp.platforms import REGISTRY
+
+    spec = report.campaign.spec
+    variants = [k for k in ("titles", "thumbnails") if getattr(clip, k)]
+    if clip.rotate is None:
+        if variants:
+            report.fail((*base, variants[0]), "variants rotate only with `rotate:`, e.g. 24h")
+        return
+    if not variants:
+        report.fail((*base, "rotate"), "nothing to rotate: give `titles:` and/or `thumbnails:`")
+        return
+    for k, image in enumerate(clip.thumbnails or []):
+        if not report.campaign.resolve(image).is_file():
+            report.fail((*base, "thumbnails", k), f"{image}: no such image file")
+    for name in clip.targets or list(spec.targets):
+        target = spec.targets.get(name)
+        preset = PRESETS.get((target.preset if target else None) or name)
+        if target is None or preset is None or not preset.platform:
+            continue
+        if not (target.account or spec.accounts.get(preset.platform)):
+            continue  # render only: nothing is published, nothing rotates
+        platform = REGISTRY[preset.platform]
+        for varied in variants:
+            if varied.removesuffix("s") not in platform.editable:
+                report.fail(
+                    (*base, "rotate"),
+                    f'target "{name}": {platform.label} posts cannot be edited after publishing,'
+                    f" so its {varied} cannot rotate (leave {platform.label} out with `targets:`)",
+                )
 
 
 def _check_captions(
