@@ -85,9 +85,38 @@ def check_campaign(
             seen_ids[clip.id] = i
         _check_clip(report, i, clip, styles, tz)
 
+    if not report.errors:
+        _check_quotas(report, tz)
     if report.errors:
         raise SpecErrors(report.errors)
     return report
+
+
+def _check_quotas(report: CheckReport, tz: tzinfo | None) -> None:
+    """Warn where the schedule asks an account for more posts a day than its platform allows."""
+    from datetime import UTC
+
+    from vidcamp.plan import _publish_time
+    from vidcamp.quota import credentials_entries, overloads
+
+    spec = report.campaign.spec
+    now = datetime.now(UTC)
+    planned: list[tuple[str, str, datetime]] = []
+    for i, clip in enumerate(spec.clips):
+        for name in clip.targets or list(spec.targets):
+            target = spec.targets.get(name)
+            preset = PRESETS.get((target.preset if target else None) or name)
+            if target is None or preset is None or preset.platform not in PLATFORMS:
+                continue
+            account = target.account or spec.accounts.get(preset.platform)
+            if account:
+                when = _publish_time(clip, target, i, spec.schedule.start,
+                                     spec.schedule.every, tz, now)
+                planned.append((account, preset.platform, when))
+    if not planned:
+        return
+    for over in overloads(planned, credentials_entries()):
+        report.warn(("accounts", over.platform), over.message())
 
 
 def _check_timezone(report: CheckReport) -> tzinfo | None:
