@@ -24,9 +24,12 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Queue the posts awaiting approval (as `review: required` in the campaign does).",
 )
+@click.option("--allow-duplicate", is_flag=True,
+              help="Queue a video even if the same content already goes to the same account.")
 def command(
     campaign_file: Path, force: bool, jobs_parallel: int | None, quiet: bool,
     encoder: str | None, build_dir: Path | None, no_queue: bool, review: bool,
+    allow_duplicate: bool,
 ) -> None:
     """Validate CAMPAIGN.yaml, render every variant, queue every post.
 
@@ -44,10 +47,15 @@ def command(
     if no_queue:
         return
     posts = plan_posts(loaded, renders, now=datetime.now(UTC))
-    _queue_posts(posts, quiet=quiet, review=review or loaded.spec.review == "required")
+    _queue_posts(
+        posts, quiet=quiet, review=review or loaded.spec.review == "required",
+        allow_duplicate=allow_duplicate,
+    )
 
 
-def _queue_posts(posts: list[Post], *, quiet: bool, review: bool) -> None:
+def _queue_posts(
+    posts: list[Post], *, quiet: bool, review: bool, allow_duplicate: bool = False
+) -> None:
     """Queue the build's posts in the ledger and say what changed."""
     from vidcamp.ledger import queue_posts
 
@@ -55,7 +63,7 @@ def _queue_posts(posts: list[Post], *, quiet: bool, review: bool) -> None:
         if not quiet:
             click.echo("no posts to queue: add `accounts:` to the campaign to publish", err=True)
         return
-    report = queue_posts(posts, review=review)
+    report = queue_posts(posts, review=review, allow_duplicate=allow_duplicate)
     lines = report.summary()
     # republish / busy / cancelled notices matter even with --quiet; the counts line does not
     for line in lines if not quiet else lines[1:]:
