@@ -1,0 +1,164 @@
+"""Footage in, ranked clip suggestions out: probe, measure once, score every window, pick."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vidcamp.errors import MediaError, UsageError
+from vidcamp.presets import get_preset
+from vidcamp.suggest.pick import Candidate, boundaries, candidates, choose
+from vidcamp.suggest.score import Scorer
+from vidcamp.suggest.signals import Signals, measure_signals
+from vidcamp.suggest.transcript import Sentence, Word, sentences
+
+MAX_SPACING = 60.0  # seconds between two picks' middles, at most (the diversity rule)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested clip: where it is, its score and parts, a title draft, caption lines."""
+
+    rank: int
+    candidate: Candidate
+    title: str
+    captions: tuple[tuple[float, float, str], ...]  # clip-time (start, end, text)
+
+    @property
+    def start(self) -> float:
+        return self.candidate.start.time
+
+    @property
+    def end(self) -> float:
+        return self.candidate.end.time
+
+    @property
+    def score(self) -> float:
+        return self.candidate.score
+
+
+@dataclass(frozen=True)
+class SuggestResult:
+    footage: Path
+    target: str
+    length_range: tuple[float, float]
+    signals: Signals
+    suggestions: tuple[Suggestion, ...]
+    considered: int
+    notes: tuple[str, ...]
+    transcript: bool
+
+
+def parse_length(text: str) -> tuple[float, float]:
+    """``"20-60"`` -> (20.0, 60.0); UsageError otherwise."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*", text)
+    if not m or float(m.group(1)) <= 0 or float(m.group(1)) > float(m.group(2)):
+        raise UsageError(f"--length {text!r}: expected MIN-MAX seconds, e.g. 20-60")
+    return float(m.group(1)), float(m.group(2))
+
+
+def effective_range(length: tuple[float, float], target: str) -> tuple[float, float]:
+    """The requested length range within what the target's preset accepts."""
+    try:
+        preset = get_preset(target)
+    except KeyError as exc:
+        raise UsageError(f"--target: {exc.args[0]}") from None
+    lo, hi = max(length[0], preset.min_duration), min(length[1], preset.max_duration)
+    if lo > hi:
+        raise UsageError(
+            f"--length {length[0]:g}-{length[1]:g}: {target} takes "
+            f"{preset.min_duration:g}-{preset.max_duration:g} s clips"
+        )
+    return lo, hi
+
+
+def suggest_clips(
+    footage: Path,
+    *,
+    count: int = 12,
+    length: tuple[float, float] = (20.0, 60.0),
+    target: str = "youtube_shorts",
+    words: Sequence[Word] | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> SuggestResult:
+    """Rank non-overlapping clips of ``footage``; ``words`` (timed) adds sentence boundaries."""
+    from vidcamp.media.probe import probe
+
+    if count < 1:
+        raise UsageError(f"--count must be at least 1, got {count}")
+    lo, hi = effective_range(length, target)
+    info = probe(footage)
+    if info.video is None:
+        raise MediaError(f"{footage}: has no video stream")
+    if info.duration < lo:
+        raise MediaError(
+            f"{footage}: footage is {info.duration:.1f} s, shorter than the shortest clip "
+            f"asked for ({lo:g} s; see --length)"
+        )
+    notes: list[str] = []
+    if not info.has_audio:
+        notes.append(f"{footage.name} has no audio: clips are chosen from shot and motion "
+                     "signals only")
+        words = None
+    signals = measure_signals(info, progress=progress)
+    said = sentences(list(words)) if words else []
+    scorer = Scorer(signals, words, (lo, hi))
+    starts, ends = boundaries(signals, said)
+    cands = candidates(scorer, starts, ends, lo, hi)
+    if len(cands) < count and signals.has_audio and not said and signals.cuts:
+        starts, ends = boundaries(signals, said, mid_speech_cuts=True)
+        more = candidates(scorer, starts, ends, lo, hi)
+        if len(more) > len(cands):
+            cands = more
+            notes.append("few pauses fit the length range: shot changes in speech used too")
+    if not cands:
+        notes.append(f"no pause, sentence or shot change pair is {lo:g}-{hi:g} s apart: "
+                     "no clip suggested (try another --length)")
+    spacing = min(MAX_SPACING, signals.duration / (count + 1))
+    picks = choose(cands, count, spacing)
+    notes.extend(picks.notes)
+    out = tuple(
+        Suggestion(k, c, _title(c, said), _caption_lines(c, words or []))
+        for k, c in enumerate(picks.chosen, 1)
+    )
+    return SuggestResult(
+        footage=footage, target=target, length_range=(lo, hi), signals=signals,
+        suggestions=out, considered=picks.considered, notes=tuple(notes),
+        transcript=bool(said),
+    )
+
+
+def _title(c: Candidate, said: Sequence[Sentence]) -> str:
+    inside = [s for s in said if s.start >= c.start.time - 0.2 and s.end <= c.end.time + 0.2]
+    if inside:
+        question = next((s for s in inside if s.text.rstrip().endswith("?")), None)
+        text = (question or inside[0]).text.strip()
+        return text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
+    m, s = divmod(int(c.start.time), 60)
+    return f"Clip at {m}:{s:02d}"
+
+
+def _caption_lines(c: Candidate, words: Sequence[Word]) -> tuple[tuple[float, float, str], ...]:
+    """Words of the clip in short lines (at most 4 words or 2.5 s), timed on the clip."""
+    inside = [w for w in words if w.start >= c.start.time - 0.05 and w.end <= c.end.time + 0.05]
+    lines: list[tuple[float, float, str]] = []
+    group: list[Word] = []
+    for w in inside:
+        if group and (len(group) >= 4 or w.end - group[0].start > 2.5):
+            lines.append(_line(group, c.start.time))
+            group = []
+        group.append(w)
+        if w.text.endswith((".", "?", "!")):
+            lines.append(_line(group, c.start.time))
+            group = []
+    if group:
+        lines.append(_line(group, c.start.time))
+    return tuple(lines)
+
+
+def _line(group: Sequence[Word], offset: float) -> tuple[float, float, str]:
+    start = max(0.0, round(group[0].start - offset, 2))
+    end = max(start + 0.1, round(group[-1].end - offset, 2))
+    return (start, end, " ".join(w.text for w in group))
