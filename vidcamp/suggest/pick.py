@@ -5,7 +5,7 @@ Boundaries, best first:
 - with sound: the edges of pauses, 0.15 s into the pause (never mid-word, never in dead air),
   and shot changes that fall in a pause;
 - without sound: shot changes;
-- the start and end of the footage.
+- the start and end of the footage (without a transcript).
 A shot change in the middle of speech is used only when the rest cannot fill the count.
 
 Diversity: two picks' middles are at least ``spacing`` apart (a minute, or the footage length
@@ -57,7 +57,8 @@ def boundaries(signals: Signals, sentences: Sequence[Sentence] | None,
     dur = signals.duration
     starts: list[Boundary] = [Boundary(0.0, "edge", boundary_quality("edge"))]
     ends: list[Boundary] = [Boundary(dur, "edge", boundary_quality("edge"))]
-    if sentences:
+    if sentences:  # whole sentences only: the footage's own ends may cut one
+        starts, ends = [], []
         for k, said in enumerate(sentences):
             before = sentences[k - 1].end if k else 0.0
             after = sentences[k + 1].start if k + 1 < len(sentences) else dur
