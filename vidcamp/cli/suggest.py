@@ -53,10 +53,10 @@ def command(
     effective_range(length, target)  # a bad --length or --target fails before any work
     if not footage.is_file():
         raise MediaError(f"{footage}: file not found")
-    if write_to is not None and write_to.exists():
-        from vidcamp.spec.loader import load_campaign
+    if write_to is not None:
+        from vidcamp.suggest.output import check_target
 
-        load_campaign(write_to)  # a target that does not parse: say so before the long pass
+        check_target(write_to)  # a target that does not parse: say so before the long pass
     words = None
     if transcript is not None:
         words = load_words(transcript)

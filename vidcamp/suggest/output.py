@@ -130,20 +130,38 @@ def _read(path: Path) -> str:
         raise SpecError("not UTF-8 text", field=str(path)) from exc
 
 
-def _append(text: str, result: SuggestResult, path: Path) -> str:
+def check_target(path: Path) -> None:
+    """Fail now, before the long pass, when ``path`` exists and cannot take the clips."""
+    from vidcamp.spec.loader import load_campaign
+
+    if path.exists():
+        load_campaign(path)
+        _layout(_read(path), path)
+
+
+def _layout(text: str, path: Path) -> tuple[Any, Any]:
+    """The ``clips`` and ``sources`` nodes, when they are written in block style."""
     import yaml
 
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(root, yaml.MappingNode):
         raise UsageError(f"{path}: not a campaign mapping, nothing written")
     nodes = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
     clips, sources = nodes.get("clips"), nodes.get("sources")
     if not isinstance(clips, yaml.SequenceNode) or clips.flow_style or not clips.value:
         raise UsageError(f"{path}: `clips` is not a block list (- id: ...); write the "
                          "suggestions to a new file instead, nothing written")
+    if not isinstance(sources, yaml.MappingNode) or sources.flow_style or not sources.value:
+        raise UsageError(f"{path}: `sources` is not a block mapping (name: path); write the "
+                         "suggestions to a new file instead, nothing written")
+    return clips, sources
+
+
+def _append(text: str, result: SuggestResult, path: Path) -> str:
+    clips, sources = _layout(text, path)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
     taken = {str(_scalar(item, "id")) for item in clips.value}
     source_name, source_line = _source_for(result.footage, path, sources)
     first = clips.value[0]
@@ -171,8 +189,6 @@ def _source_for(footage: Path, campaign: Path, sources: Any) -> tuple[str, tuple
     """The name of the source that is ``footage``, or a new entry to insert for it."""
     import yaml
 
-    if not isinstance(sources, yaml.MappingNode) or sources.flow_style or not sources.value:
-        raise UsageError(f"{campaign}: `sources` is not a block mapping; nothing written")
     want = footage.resolve()
     names = set()
     for k, v in sources.value:
