@@ -50,8 +50,10 @@ def test_new_campaign_validates_and_builds(
 
     code, out, err = run_cli(["validate", str(campaign)], capsys)
     assert code == 0, err
-    code, out, err = run_cli(["build", str(campaign), "--no-queue", "-q"], capsys)
+    code, out, err = run_cli(["build", str(campaign), "--no-queue"], capsys)
     assert code == 0, err
+    # progress of the whole batch, after each clip
+    assert "batch: 1/2 clips done, about " in err and "batch: 2/2 clips done" in err
     built = sorted(p.relative_to(tmp_path) for p in (tmp_path / "build").rglob("*.mp4"))
     assert [p.parent.name for p in built] == sorted(data["written"]["clips"])
 

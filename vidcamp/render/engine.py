@@ -28,8 +28,15 @@ from vidcamp.render.captions import (
     write_ass,
 )
 from vidcamp.render.check import check_output
-from vidcamp.render.graph import Part, VariantPlan, output_fps, render_command, timeline
-from vidcamp.render.progress import NullProgress, ProgressSink
+from vidcamp.render.graph import (
+    Part,
+    VariantPlan,
+    output_fps,
+    render_command,
+    segments_total,
+    timeline,
+)
+from vidcamp.render.progress import BatchTally, NullProgress, ProgressSink
 from vidcamp.render.reframe import REFRAME_MODES
 from vidcamp.render.runner import run_ffmpeg
 
@@ -168,15 +175,24 @@ def render_all(
     sink: ProgressSink = progress or NullProgress()
     errors: list[VidcampError] = []
 
+    # the whole batch: clips done / total and an ETA, after each clip (with two or more)
+    tally = BatchTally({j.clip_id: segments_total(j.segments) for j in selected})
+
     def one(job: ClipRender) -> ClipResult | None:
         targets = only.get(job.clip_id) if only is not None else None
+        result = None
         try:
-            return render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
+            result = render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
+            return result
         except VidcampError as exc:
             if errors:  # the first failure is raised (and printed) at the end; say the rest now
                 sink.finish(job.clip_id, f"failed: {exc.message}")
             errors.append(exc)
             return None
+        finally:
+            line = tally.clip_done(job.clip_id, rendered=bool(result and result.rendered))
+            if tally.total > 1:
+                sink.note("batch", line)
 
     if jobs_parallel == 1 or len(selected) <= 1:
         outcomes = [one(j) for j in selected]
