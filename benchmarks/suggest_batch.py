@@ -1,7 +1,8 @@
 """How fast `vidcamp suggest` reads long footage, and whether a batch of its clips renders in
 time that does not grow with the clip's position in the source.
 
-    python benchmarks/suggest_batch.py [--minutes 60] [--clips 30] [--skip-build]
+    python benchmarks/suggest_batch.py [--minutes 60] [--clips 30] [--length 10-20]
+                                       [--skip-build]
 
 The source is made once into benchmarks/work/ (gitignored): a 5-minute 1080p30 pattern of
 solid-colour shots with a moving test pattern over them and tone bursts separated by silences,
@@ -16,11 +17,14 @@ side by side, which is how the default parallelism was chosen. Load is printed w
 
 from __future__ import annotations
 
+import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -81,3 +85,91 @@ def long_source(minutes: int, size: str = "1920x1080") -> Path:
     )
     os.replace(tmp, out)
     return out
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} CPUs"
+
+
+def child_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_analysis(source: Path, count: int, length: tuple[float, float]) -> Any:
+    from vidcamp.suggest.engine import suggest_clips
+
+    print(f"analysis: {source.name}, {load()}", flush=True)
+    began, cpu = time.monotonic(), child_cpu()
+    result = suggest_clips(source, count=count, length=length, target="x")
+    wall = time.monotonic() - began
+    used = child_cpu() - cpu
+    dur = result.signals.duration
+    print(f"  {dur / 60:.1f} min of 1080p30 analysed in {wall:.1f} s wall, {used:.1f} s ffmpeg "
+          f"CPU: {wall / dur:.3f}x real time (goal <= 0.1x); {result.considered} candidates, "
+          f"{len(result.suggestions)} picks; {load()}", flush=True)
+    return result
+
+
+def time_batch(result: Any, work: Path, jobs: tuple[int, ...], sample: int) -> None:
+    from vidcamp.plan import plan_renders, render_environment
+    from vidcamp.render.engine import render_all, render_clip
+    from vidcamp.spec.loader import load_campaign
+    from vidcamp.suggest.output import write_campaign
+
+    os.environ.setdefault("VIDCAMP_X264_PRESET", "ultrafast")
+    work.mkdir(parents=True, exist_ok=True)
+    campaign = work / "campaign.yaml"
+    campaign.unlink(missing_ok=True)
+    write_campaign(result, campaign)
+    loaded = load_campaign(campaign)
+    renders = plan_renders(loaded, render_environment(), build_dir=work / "build")
+    renders.sort(key=lambda r: r.segments[0].start)
+    print(f"batch: {len(renders)} clips x 1 target (x, 1280x720, x264 ultrafast), one after "
+          f"the other, {load()}", flush=True)
+    times: list[tuple[float, float, float]] = []  # (start in source, clip seconds, wall)
+    for job in renders:
+        began = time.monotonic()
+        render_clip(job, force=True)
+        seg = job.segments[0]
+        times.append((seg.start, seg.end - seg.start, time.monotonic() - began))
+        print(f"  clip at {seg.start / 60:5.1f} min, {seg.end - seg.start:4.1f} s: "
+              f"{times[-1][2]:.1f} s", flush=True)
+    per = [w / d for _, d, w in times]  # wall seconds per second of clip
+    first, last = per[:5], per[-5:]
+    print(f"  first 5 clips (from {times[0][0] / 60:.1f} min): "
+          f"{statistics.mean(first):.3f} s wall per clip second; last 5 (to "
+          f"{times[-1][0] / 60:.1f} min): {statistics.mean(last):.3f}; last/first "
+          f"{statistics.mean(last) / statistics.mean(first):.2f}; {load()}", flush=True)
+    # -j N side by side, alternated, on clips spread over the source
+    picked = renders[:: max(1, len(renders) // sample)][:sample]
+    for n in jobs * 2:
+        began = time.monotonic()
+        render_all(picked, jobs_parallel=n, force=True)
+        print(f"  -j {n}: {len(picked)} clips in {time.monotonic() - began:.1f} s, {load()}",
+              flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=int, default=60)
+    parser.add_argument("--clips", type=int, default=30)
+    parser.add_argument("--length", default="10-20", help="clip length range for the batch")
+    parser.add_argument("--jobs-sample", type=int, default=6,
+                        help="clips rendered at each -j value")
+    parser.add_argument("--skip-build", action="store_true")
+    args = parser.parse_args(argv)
+    from vidcamp.suggest.engine import parse_length
+
+    source = long_source(args.minutes)
+    result = time_analysis(source, args.clips, parse_length(args.length))
+    if not args.skip_build:
+        time_batch(result, WORK / f"batch-{args.minutes}m", (1, 2), args.jobs_sample)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
