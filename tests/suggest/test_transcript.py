@@ -99,10 +99,12 @@ def test_transcript_file_gives_caption_lines_in_the_written_campaign(
     transcript.write_text(json.dumps(
         {"words": [{"start": w.start, "end": w.end, "word": w.text} for w in words]}))
     campaign = tmp_path / "campaign.yaml"
-    code, _out, err = run_cli(["suggest", str(structured.path), "--count", "3", "--length",
+    code, out, err = run_cli(["suggest", str(structured.path), "--count", "3", "--length",
                               "8-20", "--transcript", str(transcript), "--write",
-                              str(campaign), "-q"], capsys)
+                              str(campaign)], capsys)
     assert code == 0, err
+    assert "analysing talk.mp4: " in err and "% done" not in out  # progress on stderr only
+    assert f"wrote {campaign}: 3 clips" in out
     from vidcamp.spec.loader import load_campaign
 
     spec = load_campaign(campaign).spec
