@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "republish": ("vidcamp.cli.republish", "Queue a changed render of a published post again."),
     "cron": ("vidcamp.cli.cron", "Print the crontab line that publishes due posts."),
     "preview": ("vidcamp.cli.preview", "Write a static page to review every variant and post."),
+    "transcribe": ("vidcamp.cli.transcribe", "Transcribe speech into editable word captions."),
 }
 
 
