@@ -182,7 +182,7 @@ def _transcribe_segment(
         condition_on_previous_text=False,
     )
     raw = [
-        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+        Word(w.word.strip(), float(w.start), float(w.end), round(float(w.probability), 3))
         for piece in pieces
         for w in (piece.words or [])
         if w.word.strip()
