@@ -28,6 +28,8 @@ RATE = 16000
 CACHE_VERSION = 1  # bump when the words a segment gives change for the same inputs
 CACHE_ENV = "VIDCAMP_TRANSCRIPT_CACHE"
 MODEL_FILES = ("model.bin", "config.json")
+SILENT_DBFS = -50.0  # a segment whose loudest 10 ms is below this has no speech
+NO_SPEECH = 0.6
 
 
 @dataclass(frozen=True)
@@ -174,8 +176,8 @@ def _transcribe_segment(
     exe: Path, source: Path, segment: Segment, language: str | None, model: str
 ) -> tuple[list[Word], str | None]:
     samples = decode_audio(exe, source, segment)
-    if len(samples) < RATE // 10:
-        return [], language
+    if len(samples) < RATE // 10 or _silent(samples):
+        return [], language  # Whisper makes words up from silence ("Thank you.")
     whisper = load_model(model)
     pieces, info = whisper.transcribe(
         samples, language=language, word_timestamps=True, beam_size=5,
@@ -184,10 +186,24 @@ def _transcribe_segment(
     raw = [
         Word(w.word.strip(), float(w.start), float(w.end), round(float(w.probability), 3))
         for piece in pieces
+        # Whisper's own rule for a piece that is no speech: likely silent and unsure of its text
+        if not (piece.no_speech_prob > NO_SPEECH and piece.avg_logprob < -1.0)
         for w in (piece.words or [])
         if w.word.strip()
     ]
     return snap_words(raw, samples, RATE), info.language
+
+
+def _silent(samples: Any) -> bool:
+    import numpy as np
+
+    hop = RATE // 100
+    n = len(samples) // hop
+    if n == 0:
+        return True
+    frames = np.asarray(samples[: n * hop], dtype=np.float32).reshape(n, hop)
+    loudest = float(np.sqrt(np.mean(frames * frames, axis=1)).max())
+    return 20 * np.log10(loudest + 1e-12) < SILENT_DBFS
 
 
 def _read_cache(entry: Path) -> tuple[list[Word], str | None] | None:
