@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cron": ("vidcamp.cli.cron", "Print the crontab line that publishes due posts."),
     "preview": ("vidcamp.cli.preview", "Write a static page to review every variant and post."),
     "suggest": ("vidcamp.cli.suggest", "Suggest clips worth posting from long footage, scored."),
+    "transcribe": ("vidcamp.cli.transcribe", "Transcribe speech into editable word captions."),
 }
 
 
