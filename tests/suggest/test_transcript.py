@@ -103,7 +103,7 @@ def test_transcript_file_gives_caption_lines_in_the_written_campaign(
                               "8-20", "--transcript", str(transcript), "--write",
                               str(campaign)], capsys)
     assert code == 0, err
-    assert "analysing talk.mp4: " in err and "% done" not in out  # progress on stderr only
+    assert "analysing talk.mp4 (120 s)" in err and "analysing" not in out  # progress: stderr
     assert f"wrote {campaign}: 3 clips" in out
     from vidcamp.spec.loader import load_campaign
 

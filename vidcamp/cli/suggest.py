@@ -25,29 +25,35 @@ import click
               help="Write a PNG contact sheet here (default with --write: beside the campaign).")
 @click.option("--transcript", type=click.Path(path_type=Path, dir_okay=False),
               help="Timed words as JSON ([{start, end, word}, ...]) for sentence boundaries.")
-@click.option("--no-transcribe", is_flag=True,
-              help="Do not transcribe even when the transcription extra is installed.")
+@click.option("--transcribe", "transcribe", is_flag=True,
+              help="Transcribe the footage with the transcription extra (faster-whisper) for "
+                   "sentence boundaries, speech rate, hook words, titles and auto captions.")
+@click.option("--model", default="base", show_default=True,
+              help="With --transcribe: faster-whisper size name or CTranslate2 model folder.")
+@click.option("--language", default="auto", show_default=True,
+              help="With --transcribe: Whisper language code, or auto.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def command(
     footage: Path, count: int, length_text: str, target: str, as_json: bool,
-    write_to: Path | None, sheet: Path | None, transcript: Path | None, no_transcribe: bool,
-    quiet: bool,
+    write_to: Path | None, sheet: Path | None, transcript: Path | None, transcribe: bool,
+    model: str, language: str, quiet: bool,
 ) -> None:
     """Suggest clips from FOOTAGE: ranked, scored, each score split into its parts.
 
     \b
     One pass over the footage measures shot changes, motion, EBU R128 momentary
-    loudness and pauses; a transcript (--transcript, or the transcription extra)
-    adds sentence boundaries, speech rate and hook words. Clips start and end on
-    pauses, sentences or cuts, never overlap, and are spread over the footage.
+    loudness and pauses; a transcript (--transcript FILE, or --transcribe with the
+    transcription extra) adds sentence boundaries, speech rate and hook words.
+    Clips start and end on pauses, sentences or cuts, never overlap, and are
+    spread over the footage.
     \b
     Examples:
       vidcamp suggest talk.mp4 --count 10 --length 20-45
       vidcamp suggest talk.mp4 --write campaign.yaml     # then validate and build
     """
-    from vidcamp.errors import MediaError
+    from vidcamp.errors import MediaError, UsageError
     from vidcamp.suggest.engine import effective_range, parse_length, suggest_clips
-    from vidcamp.suggest.transcript import load_words, transcribe_words
+    from vidcamp.suggest.transcript import load_words, transcribe_footage
 
     length = parse_length(length_text)
     effective_range(length, target)  # a bad --length or --target fails before any work
@@ -57,14 +63,24 @@ def command(
         from vidcamp.suggest.output import check_target
 
         check_target(write_to)  # a target that does not parse: say so before the long pass
+    if transcript is not None and transcribe:
+        raise UsageError("--transcript and --transcribe: give one or the other")
     words = None
+    auto = None
     if transcript is not None:
         words = load_words(transcript)
-    elif not no_transcribe:
-        words = transcribe_words(footage)
-    with _Progress(footage, quiet or as_json) as bar:
+    elif transcribe:
+        from vidcamp.media.probe import probe
+
+        info = probe(footage)
+        if info.has_audio:
+            with _Progress(footage, quiet or as_json, "transcribing") as bar:
+                words = transcribe_footage(footage, info.duration, model=model,
+                                           language=language, progress=bar.update)
+            auto = (model, language)
+    with _Progress(footage, quiet or as_json, "analysing") as bar:
         result = suggest_clips(footage, count=count, length=length, target=target,
-                               words=words, progress=bar.update)
+                               words=words, progress=bar.update, auto_captions=auto)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     written = None
@@ -124,10 +140,11 @@ def _table(result: Any) -> None:
 
 
 class _Progress:
-    """The analysis pass: a rich bar on a terminal, a line every 25% otherwise, or nothing."""
+    """A pass over the footage: a rich bar on a terminal, a line every 25% otherwise, or nothing."""
 
-    def __init__(self, footage: Path, quiet: bool) -> None:
+    def __init__(self, footage: Path, quiet: bool, verb: str) -> None:
         self.footage = footage
+        self.verb = verb
         self.quiet = quiet
         self.total = 0.0
         self.began = time.monotonic()
@@ -148,11 +165,13 @@ class _Progress:
         if sys.stderr.isatty():
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("analysing"), BarColumn(),
+            self.bar = Progress(TextColumn(self.verb), BarColumn(),
                                 TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
                                 transient=True)
             self.bar.start()
             self.task = self.bar.add_task("analysis", total=max(self.total, 1e-6))
+        else:
+            click.echo(f"{self.verb} {self.footage.name} ({self.total:.0f} s)", err=True)
         return self
 
     def update(self, seconds: float) -> None:
@@ -166,7 +185,7 @@ class _Progress:
             self.next_mark = (int(done * 4) + 1) / 4
             elapsed = time.monotonic() - self.began
             left = elapsed * (1 - done) / done if done else 0.0
-            click.echo(f"analysing {self.footage.name}: {done:4.0%}, about {left:.0f} s left",
+            click.echo(f"{self.verb} {self.footage.name}: {done:4.0%}, about {left:.0f} s left",
                        err=True)
 
     def __exit__(self, *exc: object) -> None:

@@ -49,6 +49,9 @@ class SuggestResult:
     considered: int
     notes: tuple[str, ...]
     transcript: bool
+    # (model, language) when the words came from the transcription extra: the clips then ask
+    # for `captions: {auto: true}` so the build transcribes each cut into editable words
+    auto_captions: tuple[str, str] | None = None
 
 
 def parse_length(text: str) -> tuple[float, float]:
@@ -82,6 +85,7 @@ def suggest_clips(
     target: str = "youtube_shorts",
     words: Sequence[Word] | None = None,
     progress: Callable[[float], None] | None = None,
+    auto_captions: tuple[str, str] | None = None,
 ) -> SuggestResult:
     """Rank non-overlapping clips of ``footage``; ``words`` (timed) adds sentence boundaries."""
     from vidcamp.media.probe import probe
@@ -126,12 +130,12 @@ def suggest_clips(
     return SuggestResult(
         footage=footage, target=target, length_range=(lo, hi), signals=signals,
         suggestions=out, considered=picks.considered, notes=tuple(notes),
-        transcript=bool(said),
+        transcript=bool(said), auto_captions=auto_captions if said else None,
     )
 
 
 def _title(c: Candidate, said: Sequence[Sentence]) -> str:
-    inside = [s for s in said if s.start >= c.start.time - 0.2 and s.end <= c.end.time + 0.2]
+    inside = [s for s in said if c.start.time <= (s.start + s.end) / 2 <= c.end.time]
     if inside:
         question = next((s for s in inside if s.text.rstrip().endswith("?")), None)
         text = (question or inside[0]).text.strip()
@@ -142,23 +146,24 @@ def _title(c: Candidate, said: Sequence[Sentence]) -> str:
 
 def _caption_lines(c: Candidate, words: Sequence[Word]) -> tuple[tuple[float, float, str], ...]:
     """Words of the clip in short lines (at most 4 words or 2.5 s), timed on the clip."""
-    inside = [w for w in words if w.start >= c.start.time - 0.05 and w.end <= c.end.time + 0.05]
+    # by the word's middle: a transcriber may start a clip's first word in the pause before
+    inside = [w for w in words if c.start.time <= (w.start + w.end) / 2 <= c.end.time]
     lines: list[tuple[float, float, str]] = []
     group: list[Word] = []
     for w in inside:
         if group and (len(group) >= 4 or w.end - group[0].start > 2.5):
-            lines.append(_line(group, c.start.time))
+            lines.append(_line(group, c.start.time, c.end.time))
             group = []
         group.append(w)
         if w.text.endswith((".", "?", "!")):
-            lines.append(_line(group, c.start.time))
+            lines.append(_line(group, c.start.time, c.end.time))
             group = []
     if group:
-        lines.append(_line(group, c.start.time))
+        lines.append(_line(group, c.start.time, c.end.time))
     return tuple(lines)
 
 
-def _line(group: Sequence[Word], offset: float) -> tuple[float, float, str]:
+def _line(group: Sequence[Word], offset: float, clip_end: float) -> tuple[float, float, str]:
     start = max(0.0, round(group[0].start - offset, 2))
-    end = max(start + 0.1, round(group[-1].end - offset, 2))
+    end = max(start + 0.1, round(min(group[-1].end, clip_end) - offset, 2))
     return (start, end, " ".join(w.text for w in group))

@@ -61,7 +61,15 @@ def clips_yaml(result: SuggestResult, source: str, indent: int, taken: set[str])
         lines.append(f"{pad}  title: {_q(s.title)}")
         lines.append(f"{pad}  cut:")
         lines.append(f'{pad}    - {{from: "{timecode(s.start)}", to: "{timecode(s.end)}"}}')
-        if s.captions:
+        if result.auto_captions is not None:
+            model, language = result.auto_captions
+            lines.append(f"{pad}  captions:")
+            lines.append(f"{pad}    auto: true")
+            if language != "auto":
+                lines.append(f"{pad}    language: {_q(language)}")
+            if model != "base":
+                lines.append(f"{pad}    model: {_q(model)}")
+        elif s.captions:
             lines.append(f"{pad}  captions:")
             lines.append(f"{pad}    lines:")
             for a, b, text in s.captions:

@@ -1,7 +1,8 @@
 """Candidate windows between good boundaries, scored, then picked without overlap and spread out.
 
 Boundaries, best first:
-- with a transcript: sentence starts and ends (a clip holds whole sentences);
+- with a transcript: sentence starts and ends (a clip holds whole sentences), moved out of a
+  pause they fall in (transcribers often start a sentence's first word in the pause before);
 - with sound: the edges of pauses, 0.15 s into the pause (never mid-word, never in dead air),
   and shot changes that fall in a pause;
 - without sound: shot changes;
@@ -59,11 +60,16 @@ def boundaries(signals: Signals, sentences: Sequence[Sentence] | None,
     ends: list[Boundary] = [Boundary(dur, "edge", boundary_quality("edge"))]
     if sentences:  # whole sentences only: the footage's own ends may cut one
         starts, ends = [], []
+        pauses = signals.silences
         for k, said in enumerate(sentences):
             before = sentences[k - 1].end if k else 0.0
             after = sentences[k + 1].start if k + 1 < len(sentences) else dur
-            starts.append(Boundary(max(before, said.start - PAUSE_PAD), "sentence", 1.0))
-            ends.append(Boundary(min(after, said.end + PAUSE_PAD), "sentence", 1.0))
+            # a transcriber's first word often begins in the pause before it: start where the
+            # sound does (and end where it stops), never in dead air
+            begin = _out_of_pause(said.start, pauses, forward=True)
+            finish = _out_of_pause(said.end, pauses, forward=False)
+            starts.append(Boundary(max(before, begin - PAUSE_PAD), "sentence", 1.0))
+            ends.append(Boundary(min(after, finish + PAUSE_PAD), "sentence", 1.0))
         return _merge(starts), _merge(ends)
     pauses = signals.silences
     for s, e in pauses:
@@ -81,6 +87,14 @@ def boundaries(signals: Signals, sentences: Sequence[Sentence] | None,
             starts.append(Boundary(t, "cut-mid-speech", boundary_quality("cut-mid-speech")))
             ends.append(Boundary(t, "cut-mid-speech", boundary_quality("cut-mid-speech")))
     return _merge(starts), _merge(ends)
+
+
+def _out_of_pause(t: float, pauses: Sequence[tuple[float, float]], *, forward: bool) -> float:
+    """``t`` moved to the end (``forward``) or start of the pause it falls in, if any."""
+    for s, e in pauses:
+        if s <= t < e:
+            return e if forward else s
+    return t
 
 
 def _in_pause(t: float, pauses: Sequence[tuple[float, float]]) -> bool:

@@ -2,16 +2,16 @@
 
 Suggest needs only this from any transcriber: a list of words with start and end times on the
 footage. ``Word`` is that interface; :func:`load_words` reads it from JSON (a list of
-``{"start", "end", "word"}`` objects, or ``{"words": [...]}``), and :func:`words_from` accepts
+``{"start", "end", "word"}`` objects, or ``{"words": [...]}``), :func:`words_from` accepts
 any objects with ``start``, ``end`` and ``word`` (or ``text``) attributes, such as the word
-timestamps faster-whisper returns.
+timestamps faster-whisper returns, and :func:`transcribe_footage` asks the transcription extra.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,18 +83,32 @@ def sentences(words: Sequence[Word]) -> list[Sentence]:
     return out
 
 
-def transcribe_words(path: Path) -> list[Word] | None:
-    """Timed words from the transcription extra when it is installed, else None."""
-    import importlib
+CHUNK = 300.0  # seconds of footage per transcription piece (progress and cache granularity)
 
-    try:
-        transcribe = importlib.import_module("vidcamp.transcribe")
-        fn = getattr(transcribe, "transcribe_words", None) or getattr(
-            transcribe, "transcribe", None)
-        if fn is None:
-            return None
-        result = fn(path)
-    except ImportError:  # the package or its extra (faster-whisper) is not installed
-        return None
-    items = getattr(result, "words", result)
-    return words_from(items)
+
+def transcribe_footage(
+    path: Path,
+    duration: float,
+    *,
+    model: str = "base",
+    language: str = "auto",
+    progress: Callable[[float], None] | None = None,
+) -> list[Word]:
+    """Timed words of the whole footage from the transcription extra (faster-whisper).
+
+    The footage is transcribed in pieces of ``CHUNK`` seconds, through the same segment cache
+    the build's ``captions: {auto: true}`` uses; UsageError with the install hint when the
+    extra is missing.
+    """
+    from vidcamp.jobs import Segment
+    from vidcamp.transcribe.whisper import transcribe_clip
+
+    pieces = []
+    t = 0.0
+    while t < duration - 0.05:
+        pieces.append(Segment(t, min(duration, t + CHUNK)))
+        t += CHUNK
+    result = transcribe_clip(path, pieces, language=language, model=model, on_segment=progress)
+    # the pieces are contiguous from 0, so the clip timeline is the footage's
+    return words_from({"start": w.start, "end": w.end, "word": w.text}
+                      for w in result.transcript.words)
