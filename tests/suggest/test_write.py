@@ -44,7 +44,17 @@ def test_new_campaign_validates_and_builds(
     data = json.loads(out)
     assert data["written"]["created"] is True and len(data["written"]["clips"]) == 2
     sheet = Path(data["sheet"])
-    assert sheet == tmp_path / "suggested.suggest.png" and sheet.stat().st_size > 1000
+    assert sheet == tmp_path / "suggested.suggest.png"
+    # one row per clip: the label, then four 240x135 frames (320x180 footage) with borders
+    import struct
+
+    from vidcamp.suggest.sheet import FRAME_HEIGHT, FRAMES, LABEL_WIDTH
+
+    head = sheet.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", head[16:24])
+    assert (width, height) == (LABEL_WIDTH + FRAMES * (240 + 6), 2 * (FRAME_HEIGHT + 6))
+    assert [c["id"] for c in data["clips"]] == data["written"]["clips"]
     text = campaign.read_text()
     assert "# suggested #1, score" in text and "hook " in text
 

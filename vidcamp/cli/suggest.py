@@ -103,6 +103,8 @@ def command(
         if written is not None:
             data["written"] = {"file": str(written.path), "clips": list(written.clip_ids),
                                "created": written.created}
+            for clip, written_id in zip(data["clips"], written.clip_ids, strict=True):
+                clip["id"] = written_id  # suffixed where the campaign already had the id
         if sheet_path is not None:
             data["sheet"] = str(sheet_path)
         emit_json(data)
