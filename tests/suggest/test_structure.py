@@ -118,3 +118,21 @@ def test_bad_options_are_usage_errors(
     code, _, err = run_cli(["suggest", str(structured.path), *args], capsys)
     assert code == 2
     assert len(err.splitlines()) == 1 and message in err
+
+
+def test_footage_without_pauses_or_cuts_falls_back_to_quiet_moments(tmp_path: Path) -> None:
+    from vidcamp.media.generate import generate_footage
+
+    steady = generate_footage(tmp_path / "steady.mp4", video="testsrc2=size=160x90:rate=25",
+                              audio="sine=frequency=330", duration=30)
+    result = suggest_clips(steady, count=3, length=(5.0, 10.0))
+    assert len(result.suggestions) == 3
+    assert any("quietest moment" in note for note in result.notes)
+    ordered = sorted(result.suggestions, key=lambda c: c.start)
+    for a, b in itertools.pairwise(ordered):
+        assert a.end <= b.start + 1e-6
+    for s in result.suggestions:
+        assert 5 <= s.end - s.start <= 10
+        assert {s.candidate.start.kind, s.candidate.end.kind} <= {"quiet", "edge"}
+        parts = {p.name: p.value for p in s.candidate.parts}
+        assert parts["boundaries"] < 1.0  # the score says these edges are second-best

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from vidcamp.errors import MediaError, UsageError
 from vidcamp.presets import get_preset
-from vidcamp.suggest.pick import Candidate, boundaries, candidates, choose
+from vidcamp.suggest.pick import Candidate, boundaries, candidates, choose, quiet_boundaries
 from vidcamp.suggest.score import Scorer
 from vidcamp.suggest.signals import Signals, measure_signals
 from vidcamp.suggest.transcript import Sentence, Word, sentences
@@ -118,8 +118,10 @@ def suggest_clips(
             cands = more
             notes.append("few pauses fit the length range: shot changes in speech used too")
     if not cands:
-        notes.append(f"no pause, sentence or shot change pair is {lo:g}-{hi:g} s apart: "
-                     "no clip suggested (try another --length)")
+        quiet = quiet_boundaries(signals)
+        cands = candidates(scorer, quiet, quiet, lo, hi)
+        notes.append(f"no pause, sentence or shot change pair is {lo:g}-{hi:g} s apart: clips "
+                     "cut at the quietest moment of a second instead (check their edges)")
     spacing = min(MAX_SPACING, signals.duration / (count + 1))
     picks = choose(cands, count, spacing)
     notes.extend(picks.notes)

@@ -7,7 +7,8 @@ Boundaries, best first:
   and shot changes that fall in a pause;
 - without sound: shot changes;
 - the start and end of the footage (without a transcript).
-A shot change in the middle of speech is used only when the rest cannot fill the count.
+A shot change in the middle of speech is used only when the rest cannot fill the count, and the
+quietest moment of each second only when nothing else gives a clip of the right length.
 
 Diversity: two picks' middles are at least ``spacing`` apart (a minute, or the footage length
 over the count plus one when that is less), so the top ten do not all come from one minute.
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vidcamp.suggest.score import Boundary, Part, Scorer, boundary_quality, total
-from vidcamp.suggest.signals import Signals
+from vidcamp.suggest.signals import STEP, Signals
 from vidcamp.suggest.transcript import Sentence
 
 PAUSE_PAD = 0.15  # seconds into a pause that a clip starts before speech or ends after it
@@ -87,6 +88,19 @@ def boundaries(signals: Signals, sentences: Sequence[Sentence] | None,
             starts.append(Boundary(t, "cut-mid-speech", boundary_quality("cut-mid-speech")))
             ends.append(Boundary(t, "cut-mid-speech", boundary_quality("cut-mid-speech")))
     return _merge(starts), _merge(ends)
+
+
+def quiet_boundaries(signals: Signals, every: float = 1.0) -> list[Boundary]:
+    """The last resort when nothing else fits: the quietest moment of each ``every`` seconds
+    (or simply every ``every`` seconds without sound), as both starts and ends."""
+    step = max(1, round(every / STEP))
+    out = [Boundary(0.0, "edge", boundary_quality("edge"))]
+    for a in range(step, signals.cells - 1, step):
+        window = range(a, min(signals.cells, a + step))
+        i = min(window, key=lambda k: signals.loudness[k]) if signals.has_audio else a
+        out.append(Boundary(round(i * STEP, 3), "quiet", boundary_quality("quiet")))
+    out.append(Boundary(signals.duration, "edge", boundary_quality("edge")))
+    return _merge(out)
 
 
 def _out_of_pause(t: float, pauses: Sequence[tuple[float, float]], *, forward: bool) -> float:

@@ -67,12 +67,12 @@ class Boundary:
     """A place a clip may start or end, and what makes it a good one."""
 
     time: float
-    kind: str  # pause | sentence | cut | edge | cut-mid-speech
+    kind: str  # pause | sentence | cut | edge | cut-mid-speech | quiet
     quality: float  # 0..1
 
 
 def boundary_quality(kind: str) -> float:
-    return {"pause": 1.0, "sentence": 1.0, "cut": 1.0, "edge": 0.8}.get(kind, 0.3)
+    return {"pause": 1.0, "sentence": 1.0, "cut": 1.0, "edge": 0.8, "quiet": 0.4}.get(kind, 0.3)
 
 
 class Scorer:
