@@ -51,14 +51,13 @@ def command(
       vidcamp suggest talk.mp4 --count 10 --length 20-45
       vidcamp suggest talk.mp4 --write campaign.yaml     # then validate and build
     """
-    from vidcamp.errors import MediaError, UsageError
-    from vidcamp.suggest.engine import effective_range, parse_length, suggest_clips
+    from vidcamp.errors import UsageError
+    from vidcamp.suggest.engine import check_footage, effective_range, parse_length, suggest_clips
     from vidcamp.suggest.transcript import load_words, transcribe_footage
 
     length = parse_length(length_text)
-    effective_range(length, target)  # a bad --length or --target fails before any work
-    if not footage.is_file():
-        raise MediaError(f"{footage}: file not found")
+    # a bad --length or --target, or footage too short, fails before any work
+    info = check_footage(footage, effective_range(length, target)[0])
     if write_to is not None:
         from vidcamp.suggest.output import check_target
 
@@ -69,15 +68,11 @@ def command(
     auto = None
     if transcript is not None:
         words = load_words(transcript)
-    elif transcribe:
-        from vidcamp.media.probe import probe
-
-        info = probe(footage)
-        if info.has_audio:
-            with _Progress(footage, quiet or as_json, "transcribing") as bar:
-                words = transcribe_footage(footage, info.duration, model=model,
-                                           language=language, progress=bar.update)
-            auto = (model, language)
+    elif transcribe and info.has_audio:
+        with _Progress(footage, quiet or as_json, "transcribing") as bar:
+            words = transcribe_footage(footage, info.duration, model=model,
+                                       language=language, progress=bar.update)
+        auto = (model, language)
     with _Progress(footage, quiet or as_json, "analysing") as bar:
         result = suggest_clips(footage, count=count, length=length, target=target,
                                words=words, progress=bar.update, auto_captions=auto)

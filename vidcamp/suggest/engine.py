@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vidcamp.errors import MediaError, UsageError
+from vidcamp.media.probe import MediaInfo
 from vidcamp.presets import get_preset
 from vidcamp.suggest.pick import Candidate, boundaries, candidates, choose, quiet_boundaries
 from vidcamp.suggest.score import Scorer
@@ -77,6 +78,21 @@ def effective_range(length: tuple[float, float], target: str) -> tuple[float, fl
     return lo, hi
 
 
+def check_footage(footage: Path, shortest: float) -> MediaInfo:
+    """The footage's probe; MediaError when it has no picture or is shorter than ``shortest``."""
+    from vidcamp.media.probe import probe
+
+    info = probe(footage)
+    if info.video is None:
+        raise MediaError(f"{footage}: has no video stream")
+    if info.duration < shortest:
+        raise MediaError(
+            f"{footage}: footage is {info.duration:.1f} s, shorter than the shortest clip "
+            f"asked for ({shortest:g} s; see --length)"
+        )
+    return info
+
+
 def suggest_clips(
     footage: Path,
     *,
@@ -88,19 +104,10 @@ def suggest_clips(
     auto_captions: tuple[str, str] | None = None,
 ) -> SuggestResult:
     """Rank non-overlapping clips of ``footage``; ``words`` (timed) adds sentence boundaries."""
-    from vidcamp.media.probe import probe
-
     if count < 1:
         raise UsageError(f"--count must be at least 1, got {count}")
     lo, hi = effective_range(length, target)
-    info = probe(footage)
-    if info.video is None:
-        raise MediaError(f"{footage}: has no video stream")
-    if info.duration < lo:
-        raise MediaError(
-            f"{footage}: footage is {info.duration:.1f} s, shorter than the shortest clip "
-            f"asked for ({lo:g} s; see --length)"
-        )
+    info = check_footage(footage, lo)
     notes: list[str] = []
     if not info.has_audio:
         notes.append(f"{footage.name} has no audio: clips are chosen from shot and motion "
