@@ -134,3 +134,4 @@ def test_a_target_that_does_not_parse_is_left_alone(
     assert message in err and err.startswith("error: ")
     assert campaign.read_text() == text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]  # no temp file, no sheet
+

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vidcamp.errors import SpecError, UsageError
+from vidcamp.errors import Location, SpecError, UsageError
 from vidcamp.suggest.engine import Suggestion, SuggestResult
 
 
@@ -120,7 +120,12 @@ def write_campaign(result: SuggestResult, path: Path) -> Written:
     tmp = path.with_name(f".{path.name}.suggest{os.getpid()}{path.suffix or '.yaml'}")
     try:
         tmp.write_text(text, encoding="utf-8")
-        loaded = load_campaign(tmp)
+        try:
+            loaded = load_campaign(tmp)
+        except SpecError as exc:  # e.g. `defaults` the new clips cannot take; name the real file
+            first = exc.lines[0].replace(tmp.name, path.name)
+            raise SpecError(f"the suggested clips would not validate ({first}); nothing "
+                            "written", location=Location(path)) from exc
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(OSError):
