@@ -125,3 +125,19 @@ def test_a_transcript_that_is_not_timed_words_is_an_error(
     assert code == 3
     assert err.strip() == (f"error: {bad}: not a transcript of timed words "
                            "(each word needs start, end and word (or text))")
+
+
+def test_footage_partly_without_words_uses_pauses_there(structured: Known) -> None:
+    words, spans = known_words()
+    covered = [w for w in words if w.end < 45]  # words for the first 45 s only
+    result = suggest_clips(structured.path, count=5, length=(8.0, 20.0), words=covered)
+    assert len(result.suggestions) == 5
+    assert any("have no words in the transcript" in note for note in result.notes)
+    kinds = {s.candidate.start.kind for s in result.suggestions}
+    assert "pause" in kinds  # clips after the last word start on pauses
+    for s in result.suggestions:
+        for bound in (s.candidate.start, s.candidate.end):
+            if bound.time < 45:  # where there are words, a sentence edge or a pause between
+                assert min(abs(bound.time - t) for span in spans for t in span) <= 0.3 or (
+                    bound.kind in ("pause", "cut", "edge"))
+            assert not any(a + 0.3 < bound.time < b - 0.3 for a, b in spans if b < 45)

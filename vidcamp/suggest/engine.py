@@ -10,8 +10,15 @@ from pathlib import Path
 from vidcamp.errors import MediaError, UsageError
 from vidcamp.media.probe import MediaInfo
 from vidcamp.presets import get_preset
-from vidcamp.suggest.pick import Candidate, boundaries, candidates, choose, quiet_boundaries
-from vidcamp.suggest.score import Scorer
+from vidcamp.suggest.pick import (
+    MERGE,
+    Candidate,
+    boundaries,
+    candidates,
+    choose,
+    quiet_boundaries,
+)
+from vidcamp.suggest.score import Boundary, Scorer
 from vidcamp.suggest.signals import Signals, measure_signals
 from vidcamp.suggest.transcript import Sentence, Word, sentences
 
@@ -118,6 +125,16 @@ def suggest_clips(
     scorer = Scorer(signals, words, (lo, hi))
     starts, ends = boundaries(signals, said)
     cands = candidates(scorer, starts, ends, lo, hi)
+    wordless = _wordless(said, signals.duration, lo)
+    if wordless:
+        # stretches of a clip's length or more without words (music, an untranscribed part):
+        # their pauses and cuts are boundaries too
+        more_starts, more_ends = boundaries(signals, None)
+        starts = _merge_in(starts, [b for b in more_starts if _inside(b.time, wordless)])
+        ends = _merge_in(ends, [b for b in more_ends if _inside(b.time, wordless)])
+        cands = candidates(scorer, starts, ends, lo, hi)
+        notes.append(f"{sum(b - a for a, b in wordless):.0f} s of the footage have no words in "
+                     "the transcript: pauses and cuts there are used too")
     if len(cands) < count and signals.has_audio and not said and signals.cuts:
         starts, ends = boundaries(signals, said, mid_speech_cuts=True)
         more = candidates(scorer, starts, ends, lo, hi)
@@ -141,6 +158,29 @@ def suggest_clips(
         suggestions=out, considered=picks.considered, notes=tuple(notes),
         transcript=bool(said), auto_captions=auto_captions if said else None,
     )
+
+
+def _wordless(said: Sequence[Sentence], duration: float, shortest: float
+              ) -> list[tuple[float, float]]:
+    """Stretches between sentences (and before the first, after the last) of at least
+    ``shortest`` seconds, kept 0.3 s clear of the sentences."""
+    if not said:
+        return []
+    edges = [0.0, *(t for x in said for t in (x.start, x.end)), duration]
+    gaps = [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
+    return [(a + MERGE if a > 0 else a, b - MERGE if b < duration else b)
+            for a, b in gaps if b - a >= shortest]
+
+
+def _inside(t: float, spans: Sequence[tuple[float, float]]) -> bool:
+    return any(a <= t <= b for a, b in spans)
+
+
+def _merge_in(first: list[Boundary], more: list[Boundary]) -> list[Boundary]:
+    """Both lists in time order; a boundary of ``more`` too close to one of ``first`` is
+    dropped."""
+    kept = [b for b in more if all(abs(b.time - f.time) >= MERGE for f in first)]
+    return sorted([*first, *kept], key=lambda b: b.time)
 
 
 def _title(c: Candidate, said: Sequence[Sentence]) -> str:
