@@ -139,3 +139,11 @@ def test_arabic_line_renders_shaped_right_to_left(tmp_path: Path) -> None:
     print(f"overlap with shaped RTL {with_shaping:.2f}, with unshaped {without:.2f}")
     assert with_shaping > 0.6, with_shaping
     assert with_shaping > without + 0.2, (with_shaping, without)
+
+
+def test_hebrew_and_arabic_phrases_stay_one_font_run_each() -> None:
+    from vidcamp.render.captions import ass_text
+
+    text = ass_text("שלום עולם and مرحبا بالعالم!", load_style("boxed"))
+    assert text == ("{\\fnNoto Sans Hebrew}שלום עולם {\\fnMontserrat Medium}and "
+                    "{\\fnNoto Sans Arabic}مرحبا بالعالم!{\\fnMontserrat Medium}")
