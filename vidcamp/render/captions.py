@@ -514,5 +514,16 @@ def write_ass(
                 layer=1,
             )
         )
+    for name, style in subs.styles.items():
+        if any(_has_rtl(e.text) for e in subs.events if e.style == name):
+            # libass lays a line out left to right unless told to find its base direction:
+            # words of a right-to-left line split into font runs would come out reversed
+            style.encoding = -1
     path.write_text(subs.to_string("ass"), encoding="utf-8")
     return path
+
+
+def _has_rtl(text: str) -> bool:
+    import unicodedata
+
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)

@@ -118,7 +118,7 @@ def render_clip(
         sink.note(job.clip_id, "measuring loudness")
         measured = audio_pass.measure(exe, job, parts)
         args = render_command(
-            exe, job, parts, plans, fonts_dir=fonts_dir(), measured=measured,
+            exe, job, parts, plans, fonts_dir=_fonts_folder(workdir), measured=measured,
             x264_preset=preset_name,
         )
         run_ffmpeg(
@@ -275,6 +275,26 @@ def _glyph_notes(
         return ()
     return (f"{job.clip_id}: no bundled font draws {''.join(missing)!r}; those characters "
             "will not show",)
+
+
+def _fonts_folder(workdir: Path) -> Path:
+    """The bundled fonts folder, or, when a system CJK font joins the chain, a folder of links
+    to both (libass reads one fonts folder)."""
+    from vidcamp.render.captions import system_cjk_fonts
+
+    extra = system_cjk_fonts()
+    if not extra:
+        return fonts_dir()
+    folder = workdir / "fonts"
+    folder.mkdir(exist_ok=True)
+    for font in (*fonts_dir().iterdir(), *extra):
+        link = folder / font.name
+        if not link.exists():
+            try:
+                link.symlink_to(font)
+            except OSError:
+                shutil.copyfile(font, link)
+    return folder
 
 
 def _plan_variant(

@@ -151,8 +151,12 @@ def transcribe_clip(
         entry = folder / f"{_segment_key(fingerprint, segment, model_id, lang)}.json"
         found = _read_cache(entry)
         if found is None:
+            def heard(seconds: float, at: float = offset, span: float = segment.duration) -> None:
+                if on_segment is not None:
+                    on_segment(at + min(seconds, span))
+
             seg_words, seg_lang = (
-                _transcribe_segment(find_ffmpeg(), source, segment, lang, model)
+                _transcribe_segment(find_ffmpeg(), source, segment, lang, model, heard)
                 if has_audio else ([], lang)
             )
             _write_cache(entry, seg_words, seg_lang)
@@ -173,7 +177,8 @@ def transcribe_clip(
 
 
 def _transcribe_segment(
-    exe: Path, source: Path, segment: Segment, language: str | None, model: str
+    exe: Path, source: Path, segment: Segment, language: str | None, model: str,
+    on_progress: Callable[[float], None] | None = None,
 ) -> tuple[list[Word], str | None]:
     samples = decode_audio(exe, source, segment)
     if len(samples) < RATE // 10 or _silent(samples):
@@ -183,14 +188,18 @@ def _transcribe_segment(
         samples, language=language, word_timestamps=True, beam_size=5,
         condition_on_previous_text=False,
     )
-    raw = [
-        Word(w.word.strip(), float(w.start), float(w.end), round(float(w.probability), 3))
-        for piece in pieces
+    raw = []
+    for piece in pieces:  # a generator: the model works as it is iterated
+        if on_progress is not None:
+            on_progress(float(piece.end))
         # Whisper's own rule for a piece that is no speech: likely silent and unsure of its text
-        if not (piece.no_speech_prob > NO_SPEECH and piece.avg_logprob < -1.0)
-        for w in (piece.words or [])
-        if w.word.strip()
-    ]
+        if piece.no_speech_prob > NO_SPEECH and piece.avg_logprob < -1.0:
+            continue
+        raw += [
+            Word(w.word.strip(), float(w.start), float(w.end), round(float(w.probability), 3))
+            for w in (piece.words or [])
+            if w.word.strip()
+        ]
     return snap_words(raw, samples, RATE), info.language
 
 
