@@ -115,9 +115,7 @@ def time_analysis(source: Path, count: int, length: tuple[float, float]) -> Any:
 
 
 def time_batch(result: Any, work: Path, jobs: tuple[int, ...], sample: int) -> None:
-    from vidcamp.plan import plan_renders, render_environment
-    from vidcamp.render.engine import render_all, render_clip
-    from vidcamp.spec.loader import load_campaign
+    from vidcamp.render.engine import render_clip
     from vidcamp.suggest.output import write_campaign
 
     os.environ.setdefault("VIDCAMP_X264_PRESET", "ultrafast")
@@ -125,9 +123,7 @@ def time_batch(result: Any, work: Path, jobs: tuple[int, ...], sample: int) -> N
     campaign = work / "campaign.yaml"
     campaign.unlink(missing_ok=True)
     write_campaign(result, campaign)
-    loaded = load_campaign(campaign)
-    renders = plan_renders(loaded, render_environment(), build_dir=work / "build")
-    renders.sort(key=lambda r: r.segments[0].start)
+    renders = plan(campaign)
     print(f"batch: {len(renders)} clips x 1 target (x, 1280x720, x264 ultrafast), one after "
           f"the other, {load()}", flush=True)
     times: list[tuple[float, float, float]] = []  # (start in source, clip seconds, wall)
@@ -144,13 +140,32 @@ def time_batch(result: Any, work: Path, jobs: tuple[int, ...], sample: int) -> N
           f"{statistics.mean(first):.3f} s wall per clip second; last 5 (to "
           f"{times[-1][0] / 60:.1f} min): {statistics.mean(last):.3f}; last/first "
           f"{statistics.mean(last) / statistics.mean(first):.2f}; {load()}", flush=True)
-    # -j N side by side, alternated, on clips spread over the source
+    time_jobs(renders, jobs, sample, rounds=2)
+
+
+def time_jobs(renders: list[Any], jobs: tuple[int, ...], sample: int, rounds: int) -> None:
+    """-j N side by side, alternated, on clips spread over the source; wall and ffmpeg CPU."""
+    from vidcamp.render.engine import render_all
+
     picked = renders[:: max(1, len(renders) // sample)][:sample]
-    for n in jobs * 2:
-        began = time.monotonic()
+    for n in jobs * rounds:
+        began, cpu = time.monotonic(), child_cpu()
         render_all(picked, jobs_parallel=n, force=True)
-        print(f"  -j {n}: {len(picked)} clips in {time.monotonic() - began:.1f} s, {load()}",
-              flush=True)
+        wall = time.monotonic() - began
+        used = child_cpu() - cpu
+        print(f"  -j {n}: {len(picked)} clips in {wall:.1f} s wall, {used:.1f} s ffmpeg CPU "
+              f"({used / wall:.2f} cores busy), {load()}", flush=True)
+
+
+def plan(campaign: Path) -> list[Any]:
+    """The campaign's clip renders in source order, built under its folder."""
+    from vidcamp.plan import plan_renders, render_environment
+    from vidcamp.spec.loader import load_campaign
+
+    renders = plan_renders(load_campaign(campaign), render_environment(),
+                           build_dir=campaign.parent / "build")
+    renders.sort(key=lambda r: r.segments[0].start)
+    return renders
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,8 +176,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs-sample", type=int, default=6,
                         help="clips rendered at each -j value")
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--jobs-only", type=int, metavar="ROUNDS", default=0,
+                        help="only the -j rounds, on the campaign a previous run wrote")
     args = parser.parse_args(argv)
     from vidcamp.suggest.engine import parse_length
+
+    if args.jobs_only:
+        os.environ.setdefault("VIDCAMP_X264_PRESET", "ultrafast")
+        campaign = WORK / f"batch-{args.minutes}m" / "campaign.yaml"
+        print(f"-j rounds on {campaign}, {load()}", flush=True)
+        time_jobs(plan(campaign), (1, 2), args.jobs_sample, args.jobs_only)
+        return 0
 
     source = long_source(args.minutes)
     result = time_analysis(source, args.clips, parse_length(args.length))
