@@ -135,3 +135,27 @@ def test_a_target_that_does_not_parse_is_left_alone(
     assert campaign.read_text() == text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]  # no temp file, no sheet
 
+
+
+@pytest.mark.parametrize("text", [
+    # clips last, four-space indent, no newline at the end of the file
+    "name: launch\nsources:\n    talk: {footage}\ntargets:\n    x:\nclips:\n    - id: intro\n"
+    "      source: talk\n      cut: [{{from: 1, to: 6}}]",
+    # list items flush with the key, a comment after the last clip, a key after a blank line
+    "name: launch\nsources:\n  talk: {footage}\nclips:\n- id: intro\n  source: talk\n"
+    "  cut: [{{from: 1, to: 6}}]\n  # keep intro short\n\ntargets:\n  x:\n",
+])
+def test_append_fits_the_file_layout(structured: Known, tmp_path: Path, text: str) -> None:
+    from vidcamp.suggest.engine import suggest_clips
+    from vidcamp.suggest.output import write_campaign
+
+    shutil.copy(structured.path, tmp_path / "talk.mp4")
+    campaign = tmp_path / "campaign.yaml"
+    original = text.format(footage="talk.mp4")
+    campaign.write_text(original)
+    result = suggest_clips(tmp_path / "talk.mp4", count=2, length=(10.0, 30.0))
+    written = write_campaign(result, campaign)
+    spec = load_campaign(campaign).spec
+    assert [c.id for c in spec.clips] == ["intro", *written.clip_ids]
+    new_lines = iter(campaign.read_text().splitlines())
+    assert all(line in new_lines for line in original.splitlines())
