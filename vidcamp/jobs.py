@@ -43,6 +43,13 @@ class Captions:
     file: Path | None = None
     lines: tuple[CaptionLine, ...] = ()
     encoding: str | None = None  # None: detect (UTF-8, then common legacy encodings)
+    transcript: Path | None = None  # captions/<clip>.words.json, CLIP timeline (auto captions)
+    language: str = "auto"  # what to transcribe the clip as when the transcript is missing
+    model: str = "base"
+    word_file: Path | None = None  # word times from elsewhere, SOURCE timeline
+    highlight: tuple[str, ...] = ()
+    upper: bool | None = None
+    options: tuple[tuple[str, object], ...] = ()  # CaptionStyle field overrides for the clip
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class Variant:
     output: Path  # build/<campaign>/<clip>/<target>.mp4
     thumbnail: Path  # build/<campaign>/<clip>/<target>.jpg
     content_hash: str  # hex; covers every input of this variant's render
+    caption_options: tuple[tuple[str, object], ...] = ()  # the target's CaptionStyle overrides
 
 
 @dataclass(frozen=True)

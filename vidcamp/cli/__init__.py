@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "preview": ("vidcamp.cli.preview", "Write a static page to review every variant and post."),
     "approve": ("vidcamp.cli.approve", "Approve posts awaiting review so that they can go out."),
     "reject": ("vidcamp.cli.reject", "Reject posts awaiting review, with a reason."),
+    "suggest": ("vidcamp.cli.suggest", "Suggest clips worth posting from long footage, scored."),
+    "transcribe": ("vidcamp.cli.transcribe", "Transcribe speech into editable word captions."),
 }
 
 

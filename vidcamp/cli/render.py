@@ -87,6 +87,12 @@ def plan_and_render(
     loaded = report.campaign
     renders = plan_renders(loaded, render_environment(), build_dir=build_dir)
     selection = parse_only(only, renders) if only else None
+    if any(r.captions is not None and r.captions.transcript is not None for r in renders):
+        from vidcamp.cli.transcribe import run_transcripts
+
+        written = run_transcripts(renders, only=selection, quiet=quiet)
+        if any(result.written for result in written):  # the new transcripts join the hashes
+            renders = plan_renders(loaded, render_environment(), build_dir=build_dir)
     sink = make_progress(quiet=quiet)
     with sink if hasattr(sink, "__enter__") else contextlib.nullcontext():
         results = render_all(

@@ -355,6 +355,9 @@ def _check_captions(
         return
     base: PathKey = ("clips", i, "captions")
     _check_style(report, (*base, "style"), captions.style, styles)
+    from vidcamp.spec.caption_checks import check_word_captions
+
+    check_word_captions(report, base, clip, styles)
     if captions.file is not None and captions.lines is not None:
         report.fail(base, "give either file or lines, not both")
         return
