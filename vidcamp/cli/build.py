@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vidcamp.cli._common import campaign_argument
-from vidcamp.cli.render import plan_and_render, render_options
+from vidcamp.cli._common import campaign_argument, emit_json
+from vidcamp.cli.render import plan_and_render, render_options, render_summary
 
 if TYPE_CHECKING:
     from vidcamp.jobs import Post
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 @click.option("--no-queue", is_flag=True, help="Render only; do not queue posts in the ledger.")
 def command(
     campaign_file: Path, force: bool, jobs_parallel: int | None, quiet: bool,
-    encoder: str | None, build_dir: Path | None, no_queue: bool,
+    encoder: str | None, build_dir: Path | None, cluster: str | None, as_json: bool,
+    no_queue: bool,
 ) -> None:
     """Validate CAMPAIGN.yaml, render every variant, queue every post.
 
@@ -30,28 +31,37 @@ def command(
     ffmpeg at all. Posts go to the ledger, from where `vidcamp publish --due`
     (run from cron) uploads them on time.
     """
+    import time
+
     from vidcamp.plan import plan_posts
 
-    loaded, renders, _results = plan_and_render(
+    began = time.monotonic()
+    loaded, renders, results = plan_and_render(
         campaign_file, force=force, jobs_parallel=jobs_parallel, quiet=quiet,
-        encoder=encoder, build_dir=build_dir,
+        encoder=encoder, build_dir=build_dir, cluster=cluster, as_json=as_json,
     )
-    if no_queue:
-        return
-    posts = plan_posts(loaded, renders, now=datetime.now(UTC))
-    _queue_posts(posts, quiet=quiet)
+    queued = None
+    if not no_queue:
+        posts = plan_posts(loaded, renders, now=datetime.now(UTC))
+        queued = _queue_posts(posts, quiet=quiet)
+    if as_json:
+        summary = render_summary(loaded, results, seconds=time.monotonic() - began,
+                                 cluster=cluster)
+        summary["queued"] = queued  # posts handed to the ledger; None with --no-queue
+        emit_json(summary)
 
 
-def _queue_posts(posts: list[Post], *, quiet: bool) -> None:
-    """Queue the build's posts in the ledger and say what changed."""
+def _queue_posts(posts: list[Post], *, quiet: bool) -> int:
+    """Queue the build's posts in the ledger, say what changed; returns how many."""
     from vidcamp.ledger import queue_posts
 
     if not posts:
         if not quiet:
             click.echo("no posts to queue: add `accounts:` to the campaign to publish", err=True)
-        return
+        return 0
     report = queue_posts(posts)
     lines = report.summary()
     # republish / busy / cancelled notices matter even with --quiet; the counts line does not
     for line in lines if not quiet else lines[1:]:
         click.echo(line, err=True)
+    return len(posts)
