@@ -236,8 +236,9 @@ def check_workers(
         )
     if sink is not None:
         threads = sum(r.nthreads for r in reports)
-        sink.note("cluster", f"{len(reports)} workers, {threads} render slots, render version "
-                  f"{env.render_version}, ffmpeg {env.ffmpeg_version}")
+        slots = f"{_count(len(reports), 'worker')}, {_count(threads, 'render slot')}"
+        sink.note("cluster", f"{slots}, render version {env.render_version}, "
+                  f"ffmpeg {env.ffmpeg_version}")
         for r in reports:
             if r.nthreads > 1:
                 sink.note("cluster", f"{r.where} runs {r.nthreads} renders side by side; "
@@ -364,6 +365,10 @@ def _connect(distributed: Any, address: str) -> Any:
             "(start one: dask worker --nthreads 1 " + address + ")"
         ) from exc
     return client
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _allowed_failures() -> int:

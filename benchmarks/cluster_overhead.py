@@ -1,0 +1,147 @@
+"""Measure what Dask adds to a clip job, and what a second worker gives on this machine.
+
+    python -m benchmarks.cluster_overhead [--clips 8] [--rounds 2] [--scale-clips 4]
+
+1. **Overhead per job.** The same small clip jobs (1 s of a 320x240 source, one 320x180
+   variant, x264 ultrafast: about as little real work as a clip can be) rendered forced with
+   ``-j 1`` in this process (A) and on a ``LocalCluster`` of one single-threaded worker process
+   (B), alternated A B A B. Overhead per job = (B - A) / clips, where B includes connecting a
+   client and checking the worker (once per build); that once-per-build part is also printed.
+   Goal: at most 0.5 s per job.
+2. **Scaling here.** Bigger jobs (6 s of a 1080p source into 9:16 and 16:9 at full size, the
+   default x264 preset) on a LocalCluster of one worker, then of two workers, ``--nthreads 1``
+   each. On a 2-core machine one ffmpeg already keeps about 1.8 cores busy, so two workers can
+   only share the same two cores: expect a speed-up near 1. docs/scale.md says how to measure on
+   real machines.
+
+Each cluster is started before its timed runs (start-up is not a per-build cost: a scheduler
+and workers run for days). Prints wall times, ratios and the load average; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from vidcamp.jobs import ClipRender, Segment, Variant
+from vidcamp.media.ffmpeg import find_ffmpeg
+from vidcamp.presets import PRESETS
+from vidcamp.render.cluster import render_on_cluster
+from vidcamp.render.engine import render_all
+
+os.environ.setdefault("VIDCAMP_X264_PRESET", "ultrafast")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clips", type=int, default=8, help="small jobs for the overhead")
+    parser.add_argument("--rounds", type=int, default=2, help="A B rounds")
+    parser.add_argument("--scale-clips", type=int, default=4, help="big jobs for the scaling")
+    parser.add_argument("--no-scale", action="store_true", help="overhead only")
+    args = parser.parse_args()
+    import dataclasses
+
+    from distributed import LocalCluster
+
+    work = Path(tempfile.mkdtemp(prefix="vidcamp-bench-cluster-"))
+    small_src = _source(work / "small.mp4", "320x240", args.clips * 0.5 + 2)
+    wide = dataclasses.replace(PRESETS["x"], width=320, height=180)
+    print(f"load before: {_load()}; work: {work}", flush=True)
+
+    def small_jobs(tag: str) -> list[ClipRender]:
+        return [_job(small_src, work / tag / f"c{i}", i * 0.5, 1.0, [("x", wide, "crop")])
+                for i in range(args.clips)]
+
+    local: list[float] = []
+    remote: list[float] = []
+    once: list[float] = []
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=40) as cluster:
+        address = cluster.scheduler_address
+        _time(lambda: render_on_cluster(address, small_jobs("warm"), force=True))  # imports
+        for _ in range(args.rounds):
+            local.append(_time(lambda: render_all(small_jobs("a"), jobs_parallel=1, force=True)))
+            remote.append(_time(lambda: render_on_cluster(address, small_jobs("b"), force=True)))
+            once.append(_time(lambda: _connect_and_check(address, small_jobs("b"))))
+    a, b, c = statistics.median(local), statistics.median(remote), statistics.median(once)
+    per_job = (b - a) / args.clips
+    print(f"overhead: {args.clips} jobs of 1 s at 320x180; medians of {args.rounds} rounds")
+    print(f"  -j 1 here       {a:7.2f} s  ({a / args.clips:.3f} s per job)")
+    print(f"  1 Dask worker   {b:7.2f} s  ({b / args.clips:.3f} s per job)")
+    print(f"  ratio B/A {b / a:.2f}; overhead {per_job:+.3f} s per job "
+          f"(goal <= 0.5 s), of which connect + worker check once per build: {c:.2f} s "
+          f"({c / args.clips:.3f} s per job here); load {_load()}", flush=True)
+    if args.no_scale:
+        return
+
+    big_src = _source(work / "big.mp4", "1920x1080", args.scale_clips * 6 + 1, "veryfast")
+    targets = [("youtube_shorts", PRESETS["youtube_shorts"], "crop"),
+               ("youtube", PRESETS["youtube"], "pad")]
+    walls = {}
+    for workers in (1, 2):
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None, silence_logs=40) as cluster:
+            jobs = [_job(big_src, work / f"w{workers}" / f"c{i}", i * 6.0, 6.0, targets)
+                    for i in range(args.scale_clips)]
+            walls[workers] = _time(lambda jobs=jobs, address=cluster.scheduler_address:
+                                   render_on_cluster(address, jobs, force=True,
+                                                     encoder="veryfast"))
+            print(f"scaling: {workers} worker(s), {args.scale_clips} clips of 6 s 1080p -> "
+                  f"9:16 + 16:9 at full size: {walls[workers]:.1f} s; load {_load()}", flush=True)
+    print(f"  speed-up 2 workers / 1 worker on {os.cpu_count()} cores: "
+          f"{walls[1] / walls[2]:.2f}x", flush=True)
+
+
+def _connect_and_check(address: str, jobs: list[ClipRender]) -> None:
+    """What a build does once before submitting: connect, wait for a worker, check them."""
+    import distributed
+
+    from vidcamp.plan import render_environment
+    from vidcamp.render import cluster
+
+    client = cluster._connect(distributed, address)
+    try:
+        cluster.check_workers(client, jobs, render_environment())
+    finally:
+        client.close()
+
+
+def _job(source: Path, clip_dir: Path, start: float, seconds: float,
+         targets: list[tuple[str, object, str]]) -> ClipRender:
+    variants = tuple(
+        Variant(name, preset, mode, (0.5, 0.5), "black", "error", "pop", "hook",  # type: ignore[arg-type]
+                clip_dir / f"{name}.mp4", clip_dir / f"{name}.jpg", f"bench-{name}")
+        for name, preset, mode in targets
+    )
+    return ClipRender("bench", clip_dir.name, source, (Segment(start, start + seconds),), None,
+                      None, 0.5, None, None, None, -14.0, variants, clip_dir)
+
+
+def _source(path: Path, size: str, seconds: float, preset: str = "ultrafast") -> Path:
+    subprocess.run(
+        [str(find_ffmpeg()), "-v", "error", "-y", "-f", "lavfi", "-i",
+         f"testsrc2=s={size}:r=30:d={seconds}", "-f", "lavfi", "-i", f"sine=d={seconds}",
+         "-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", "-c:a", "aac", str(path)],
+        check=True,
+    )
+    return path
+
+
+def _time(func: Callable[[], object]) -> float:
+    began = time.monotonic()
+    func()
+    return time.monotonic() - began
+
+
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()
