@@ -31,7 +31,7 @@ from pathlib import Path
 
 from vidcamp.jobs import ClipRender, Segment, Variant
 from vidcamp.media.ffmpeg import find_ffmpeg
-from vidcamp.presets import PRESETS
+from vidcamp.presets import PRESETS, Preset
 from vidcamp.render.cluster import render_on_cluster
 from vidcamp.render.engine import render_all
 
@@ -113,9 +113,9 @@ def _connect_and_check(address: str, jobs: list[ClipRender]) -> None:
 
 
 def _job(source: Path, clip_dir: Path, start: float, seconds: float,
-         targets: list[tuple[str, object, str]]) -> ClipRender:
+         targets: list[tuple[str, Preset, str]]) -> ClipRender:
     variants = tuple(
-        Variant(name, preset, mode, (0.5, 0.5), "black", "error", "pop", "hook",  # type: ignore[arg-type]
+        Variant(name, preset, mode, (0.5, 0.5), "black", "error", "pop", "hook",
                 clip_dir / f"{name}.mp4", clip_dir / f"{name}.jpg", f"bench-{name}")
         for name, preset, mode in targets
     )
