@@ -62,7 +62,7 @@ def main() -> None:
     remote: list[float] = []
     once: list[float] = []
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=40) as cluster:
+                      dashboard_address=":0", silence_logs=40) as cluster:
         address = cluster.scheduler_address
         _time(lambda: render_on_cluster(address, small_jobs("warm"), force=True))  # imports
         for _ in range(args.rounds):
@@ -86,7 +86,7 @@ def main() -> None:
     walls = {}
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=40) as cluster:
+                          dashboard_address=":0", silence_logs=40) as cluster:
             jobs = [_job(big_src, work / f"w{workers}" / f"c{i}", i * 6.0, 6.0, targets)
                     for i in range(args.scale_clips)]
             began = time.monotonic()

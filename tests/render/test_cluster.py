@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def cluster() -> Iterator[Any]:
     """Two single-threaded worker processes with nannies, as `dask worker --nthreads 1` makes."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
         silence_logs=40,
     ) as local, distributed.Client(local, set_as_default=False) as client:
         client.wait_for_workers(2)
@@ -95,6 +95,7 @@ def test_cluster_outputs_are_byte_identical_to_a_local_build(
     assert [set(r.cached) for r in again] == [{"wide", "tall"}] * 2
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_render_costs_only_time(
     cluster: Any, tmp_path: Path
 ) -> None:
@@ -134,6 +135,40 @@ def test_a_worker_killed_mid_render_costs_only_time(
             assert entry["content_hash"] == v.content_hash
             assert entry["bytes"] == v.output.stat().st_size
     client.wait_for_workers(2)  # the nanny has started a new worker in its place
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_the_clips_not_yet_started(cluster: Any, tmp_path: Path) -> None:
+    local_cluster, client = cluster
+    make_source(tmp_path / "footage.mp4", size="320x240", seconds=4)
+    clips = "".join(f"  - id: c{n}\n    cut: [{{from: {n * 0.5}, to: {n * 0.5 + 2}}}]\n"
+                    for n in range(5))
+    spec = tmp_path / "campaign.yaml"
+    spec.write_text("name: many\nsources:\n  main: footage.mp4\ndefaults:\n  source: main\n"
+                    f"clips:\n{clips}targets:\n  x: {{}}\n", encoding="utf-8")
+    script = "import sys\nfrom vidcamp.cli import main\nmain(sys.argv[1:])\n"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "render", str(spec), "-q", "--x264-preset", "medium",
+         "--cluster", local_cluster.scheduler_address],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )
+    build = tmp_path / "build" / "many"
+    deadline = time.monotonic() + 120
+    while not list(build.rglob(".*.partial.mp4")) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()[1]
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    # click turns KeyboardInterrupt into "aborted", as for a local build
+    assert proc.returncode != 0 and ("aborted" in err or "interrupted" in err), err
+
+    deadline = time.monotonic() + 120  # the renders already running end on their own
+    while _render_tasks(client) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _render_tasks(client)
+    finished = sorted(p.parent.name for p in build.glob("*/x.mp4"))
+    assert len(finished) <= 2  # at most the two that were running; three never started
 
 
 def test_a_worker_with_another_render_version_is_refused_before_rendering(
@@ -258,6 +293,15 @@ def _scheduler_log(client: Any) -> list[str]:
                 if entry[2] == "processing"]
 
     return list(client.run_on_scheduler(started))
+
+
+def _render_tasks(client: Any) -> list[str]:
+    """Render tasks the scheduler still holds (queued or running)."""
+
+    def held(dask_scheduler: Any) -> list[str]:
+        return [str(k) for k in dask_scheduler.tasks if str(k).startswith("vidcamp-render-")]
+
+    return list(client.run_on_scheduler(held))
 
 
 def _client_env() -> Any:

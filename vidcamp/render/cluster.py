@@ -169,7 +169,8 @@ def render_on_cluster(
 
     sink: ProgressSink = progress or NullProgress()
     preset = x264_preset(encoder)  # resolved here, so every worker encodes alike
-    selected = [j for j in jobs if only is None or j.clip_id in only]
+    # workers have other working directories: a relative --build-dir must not follow them
+    selected = [_absolute(j) for j in jobs if only is None or j.clip_id in only]
     results: dict[str, ClipResult] = {}
     todo: list[ClipRender] = []
     for job in selected:
@@ -325,6 +326,19 @@ def _cached_result(job: ClipRender, targets: Iterable[str] | None) -> ClipResult
         return None
     return ClipResult(job.clip_id, (), tuple(v.target for v in wanted),
                       {v.target: v.output for v in wanted})
+
+
+def _absolute(job: ClipRender) -> ClipRender:
+    """``job`` with its output paths made absolute (inputs are resolved by the planner)."""
+    from dataclasses import replace
+
+    if job.clip_dir.is_absolute():
+        return job
+    variants = tuple(
+        replace(v, output=v.output.absolute(), thumbnail=v.thumbnail.absolute())
+        for v in job.variants
+    )
+    return replace(job, clip_dir=job.clip_dir.absolute(), variants=variants)
 
 
 def _inputs(jobs: Iterable[ClipRender]) -> set[str]:
