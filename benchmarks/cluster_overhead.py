@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=8, help="small jobs for the overhead")
     parser.add_argument("--rounds", type=int, default=2, help="A B rounds")
     parser.add_argument("--scale-clips", type=int, default=4, help="big jobs for the scaling")
+    parser.add_argument("--scale-seconds", type=float, default=6.0, help="length of each")
     parser.add_argument("--no-scale", action="store_true", help="overhead only")
     args = parser.parse_args()
     import dataclasses
@@ -88,20 +89,22 @@ def main() -> None:
     if args.no_scale:
         return
 
-    big_src = _source(work / "big.mp4", "1920x1080", args.scale_clips * 6 + 1, "veryfast")
+    length = args.scale_seconds
+    big_src = _source(work / "big.mp4", "1920x1080", args.scale_clips * length + 1, "veryfast")
     targets = [("youtube_shorts", PRESETS["youtube_shorts"], "crop"),
                ("youtube", PRESETS["youtube"], "pad")]
     walls = {}
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                           dashboard_address=":0", silence_logs=40) as cluster:
-            jobs = [_job(big_src, work / f"w{workers}" / f"c{i}", i * 6.0, 6.0, targets)
+            jobs = [_job(big_src, work / f"w{workers}" / f"c{i}", i * length, length, targets)
                     for i in range(args.scale_clips)]
             began = time.monotonic()
             render_on_cluster(cluster.scheduler_address, jobs, force=True, encoder="veryfast")
             walls[workers] = time.monotonic() - began
-            print(f"scaling: {workers} worker(s), {args.scale_clips} clips of 6 s 1080p -> "
-                  f"9:16 + 16:9 at full size: {walls[workers]:.1f} s; load {_load()}", flush=True)
+            print(f"scaling: {workers} worker(s), {args.scale_clips} clips of {length:g} s "
+                  f"1080p -> 9:16 + 16:9 at full size: {walls[workers]:.1f} s; "
+                  f"load {_load()}", flush=True)
     print(f"  speed-up 2 workers / 1 worker on {os.cpu_count()} cores: "
           f"{walls[1] / walls[2]:.2f}x", flush=True)
 
