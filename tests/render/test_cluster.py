@@ -308,3 +308,12 @@ def _client_env() -> Any:
     from vidcamp.plan import render_environment
 
     return render_environment()
+
+
+def test_a_malformed_scheduler_address_is_a_usage_error(tmp_path: Path) -> None:
+    from vidcamp.errors import UsageError
+
+    jobs = _jobs(tmp_path / "footage.mp4", tmp_path / "b", clips=1)
+    for address in ("nonsense://render-1:8786", "tcp://"):
+        with pytest.raises(UsageError, match="not a Dask scheduler address"):
+            render_on_cluster(address, jobs)

@@ -366,6 +366,14 @@ def _import_distributed() -> Any:
 
 
 def _connect(distributed: Any, address: str) -> Any:
+    from distributed.comm.registry import backends
+
+    scheme, sep, rest = address.partition("://")
+    if (sep and scheme not in backends) or not (rest if sep else address):
+        raise UsageError(
+            f"--cluster {address}: not a Dask scheduler address (tcp://HOST:8786; "
+            f"schemes: {', '.join(sorted(backends))})"
+        )
     try:
         client = distributed.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
