@@ -138,7 +138,7 @@ def test_a_worker_killed_mid_render_costs_only_time(
 
 
 @pytest.mark.slow
-def test_ctrl_c_cancels_the_clips_not_yet_started(cluster: Any, tmp_path: Path) -> None:
+def test_ctrl_c_cancels_the_build_on_every_worker(cluster: Any, tmp_path: Path) -> None:
     local_cluster, client = cluster
     make_source(tmp_path / "footage.mp4", size="320x240", seconds=4)
     clips = "".join(f"  - id: c{n}\n    cut: [{{from: {n * 0.5}, to: {n * 0.5 + 2}}}]\n"
@@ -155,20 +155,25 @@ def test_ctrl_c_cancels_the_clips_not_yet_started(cluster: Any, tmp_path: Path) 
     )
     build = tmp_path / "build" / "many"
     deadline = time.monotonic() + 120
-    while not list(build.rglob(".*.partial.mp4")) and time.monotonic() < deadline:
+    started: list[Path] = []
+    while not started and time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()[1]
+        started = list(build.rglob(".*.partial.mp4"))
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     # click turns KeyboardInterrupt into "aborted", as for a local build
     assert proc.returncode != 0 and ("aborted" in err or "interrupted" in err), err
 
-    deadline = time.monotonic() + 120  # the renders already running end on their own
-    while _render_tasks(client) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 120  # until the workers have let go of every task
+    while (_render_tasks(client) or _executing(client)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _render_tasks(client)
+    assert not _render_tasks(client) and not _executing(client)
     finished = sorted(p.parent.name for p in build.glob("*/x.mp4"))
     assert len(finished) <= 2  # at most the two that were running; three never started
+    # the render that had just begun was stopped on its worker, and cleaned up after itself
+    assert started[0].parent.name not in finished
+    assert not list(build.rglob(".*partial*"))
 
 
 def test_a_worker_with_another_render_version_is_refused_before_rendering(
@@ -302,6 +307,15 @@ def _render_tasks(client: Any) -> list[str]:
         return [str(k) for k in dask_scheduler.tasks if str(k).startswith("vidcamp-render-")]
 
     return list(client.run_on_scheduler(held))
+
+
+def _executing(client: Any) -> int:
+    """Tasks the workers are still executing (a cancelled task runs on until it returns)."""
+
+    def busy(dask_worker: Any) -> int:
+        return len(dask_worker.state.executing)
+
+    return sum(client.run(busy).values())
 
 
 def _client_env() -> Any:

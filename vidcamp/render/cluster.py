@@ -146,6 +146,32 @@ def render_task(
     return TaskOutcome(job.clip_id, host, pid, result=result)
 
 
+def stop_renders(prefix: str, dask_worker: Any = None) -> int:
+    """Run on every worker after Ctrl-C: end the ffmpeg of a task of this build, if running.
+
+    Dask cannot interrupt a running task; ending its ffmpeg makes ``render_clip`` fail and
+    remove its temporary files. Only a single-threaded worker executing one of this build's
+    tasks (keys starting with ``prefix``) is touched, so another build's render is never
+    stopped. Returns how many processes were ended.
+    """
+    import psutil  # type: ignore[import-untyped]  # a dependency of distributed
+
+    state = getattr(dask_worker, "state", None)
+    if state is None or getattr(state, "nthreads", 0) != 1:
+        return 0
+    if not any(str(ts.key).startswith(prefix) for ts in getattr(state, "executing", ())):
+        return 0
+    ended = 0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "ffmpeg" in child.name():
+                child.terminate()
+                ended += 1
+        except psutil.Error:
+            continue
+    return ended
+
+
 # --------------------------------------------------------------------------- client side
 
 
@@ -251,13 +277,13 @@ def _run(
     client: Any, distributed: Any, todo: Sequence[ClipRender], force: bool, preset: str,
     only: dict[str, set[str] | None] | None, sink: ProgressSink,
 ) -> dict[str, ClipResult]:
-    run_id = secrets.token_hex(4)
+    prefix = f"vidcamp-render-{secrets.token_hex(4)}-"
     futures = {}
     for job in todo:
         targets = only.get(job.clip_id) if only is not None else None
         future = client.submit(
             render_task, job, force, preset, sorted(targets) if targets else None,
-            key=f"vidcamp-render-{job.clip_id}-{run_id}", pure=False, retries=TASK_RETRIES,
+            key=prefix + job.clip_id, pure=False, retries=TASK_RETRIES,
         )
         futures[future] = job
     weights = {job.clip_id: max(job.duration, 0.1) * len(job.variants) for job in todo}
@@ -283,6 +309,7 @@ def _run(
                 sink.finish(job.clip_id, f"{text} [{count}/{len(todo)} clips{eta}]")
     except KeyboardInterrupt:
         client.cancel(list(futures), force=True)
+        client.run(stop_renders, prefix, on_error="ignore")
         raise
     if errors:
         raise errors[0]
