@@ -16,7 +16,8 @@ Faults: a worker that dies mid-render loses its task to the scheduler, which run
 another worker (up to ``distributed.scheduler.allowed-failures`` deaths). A clip that fails on
 bad input (a :class:`~vidcamp.errors.VidcampError`) is returned as a value, not raised, so Dask
 does not retry it: it fails once. Other exceptions (a shared filesystem hiccup) are retried
-``TASK_RETRIES`` times.
+``TASK_RETRIES`` times. Ctrl-C cancels the build's tasks and ends the ffmpeg of those already
+running (:func:`stop_renders`).
 
 Nothing here imports Dask at module level: ``distributed`` is imported only when a cluster
 build starts (and on the workers, which have it anyway).
@@ -428,5 +429,6 @@ def _allowed_failures() -> int:
 
 __all__ = [
     "SCHEDULER_ENV", "TEST_FFMPEG_VERSION_ENV", "TEST_RENDER_VERSION_ENV", "TaskOutcome",
-    "WorkerReport", "check_workers", "render_on_cluster", "render_task", "worker_report",
+    "WorkerReport", "check_workers", "render_on_cluster", "render_task", "stop_renders",
+    "worker_report",
 ]
