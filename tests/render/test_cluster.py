@@ -7,6 +7,7 @@ worker with other software is refused before any render; bad input fails once.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import signal
@@ -31,6 +32,7 @@ from vidcamp.render.cluster import (
     render_on_cluster,
 )
 from vidcamp.render.engine import render_all
+from vidcamp.render.progress import PlainProgress
 
 distributed = pytest.importorskip("distributed")
 
@@ -80,7 +82,9 @@ def test_cluster_outputs_are_byte_identical_to_a_local_build(
     local_cluster, _client = cluster
     source = media("cluster.mp4", seconds=3)
     local = render_all(_jobs(source, tmp_path / "local"))
-    remote = render_on_cluster(local_cluster.scheduler_address, _jobs(source, tmp_path / "dask"))
+    lines = io.StringIO()
+    remote = render_on_cluster(local_cluster.scheduler_address, _jobs(source, tmp_path / "dask"),
+                               progress=PlainProgress(lines))
 
     assert [r.clip_id for r in remote] == [r.clip_id for r in local] == ["clip0", "clip1"]
     assert [set(r.rendered) for r in remote] == [{"wide", "tall"}] * 2
@@ -88,6 +92,13 @@ def test_cluster_outputs_are_byte_identical_to_a_local_build(
     assert len(_digests(tmp_path / "dask")) == 8  # 2 clips x (2 videos + 2 thumbnails)
     assert _manifests(tmp_path / "dask") == _manifests(tmp_path / "local")
     assert not list((tmp_path / "dask").rglob(".*"))  # no temp, token or probe file left
+    # progress: what the workers say as they render, then each clip as its task completes
+    said = lines.getvalue()
+    assert "cluster: 2 workers, 2 render slots" in said
+    for clip in ("clip0", "clip1"):
+        assert f"{clip}: rendering wide, tall (1.0 s)" in said
+        assert f"{clip}: measuring loudness" in said
+    assert "clips, about" in said and "[2/2 clips]" in said
 
     # the cache works across machines: a cluster build over the local outputs renders nothing
     again = render_on_cluster(local_cluster.scheduler_address, _jobs(source, tmp_path / "local"))

@@ -133,15 +133,54 @@ def worker_report(
     )
 
 
+class EventProgress:
+    """A worker's progress sink: each call becomes an event on ``topic`` for the client.
+
+    Updates are sent at most every ``UPDATE_SECONDS`` per clip, so a long render does not
+    flood the scheduler.
+    """
+
+    UPDATE_SECONDS = 1.0
+
+    def __init__(self, topic: str) -> None:
+        from distributed import get_worker
+
+        self.topic = topic
+        self._worker = get_worker()
+        self._last: dict[str, float] = {}
+
+    def _send(self, kind: str, clip: str, *args: Any) -> None:
+        self._worker.log_event(self.topic, {"kind": kind, "clip": clip, "args": list(args)})
+
+    def start(self, clip: str, total: float, targets: list[str]) -> None:
+        self._send("start", clip, total, targets)
+
+    def update(self, clip: str, seconds: float, speed: float | None) -> None:
+        now = time.monotonic()
+        if now - self._last.get(clip, 0.0) >= self.UPDATE_SECONDS:
+            self._last[clip] = now
+            self._send("update", clip, seconds, speed)
+
+    def note(self, clip: str, text: str) -> None:
+        self._send("note", clip, text)
+
+    def finish(self, clip: str, text: str) -> None:
+        pass  # the client says when a clip is done, from its future
+
+
 def render_task(
-    job: ClipRender, force: bool, encoder: str, only: Sequence[str] | None
+    job: ClipRender, force: bool, encoder: str, only: Sequence[str] | None, topic: str = "",
 ) -> TaskOutcome:
-    """One clip job on a worker: the same :func:`render_clip` as ``-j``."""
+    """One clip job on a worker: the same :func:`render_clip` as ``-j``.
+
+    With ``topic``, progress goes to the client as Dask events (:class:`EventProgress`).
+    """
     from vidcamp.render.engine import render_clip
 
     host, pid = socket.gethostname(), os.getpid()
     try:
-        result = render_clip(job, force=force, encoder=encoder, only=only)
+        progress = EventProgress(topic) if topic else None
+        result = render_clip(job, force=force, encoder=encoder, only=only, progress=progress)
     except VidcampError as exc:  # bad input: deterministic, a value so that Dask won't retry
         return TaskOutcome(job.clip_id, host, pid, error=(type(exc).__name__, exc.message))
     return TaskOutcome(job.clip_id, host, pid, result=result)
@@ -279,11 +318,14 @@ def _run(
     only: dict[str, set[str] | None] | None, sink: ProgressSink,
 ) -> dict[str, ClipResult]:
     prefix = f"vidcamp-render-{secrets.token_hex(4)}-"
+    topic = prefix + "progress"
+    finished: set[str] = set()  # late progress events of these clips are dropped
+    client.subscribe_topic(topic, lambda event: _relay(event[1], sink, finished))
     futures = {}
     for job in todo:
         targets = only.get(job.clip_id) if only is not None else None
         future = client.submit(
-            render_task, job, force, preset, sorted(targets) if targets else None,
+            render_task, job, force, preset, sorted(targets) if targets else None, topic,
             key=prefix + job.clip_id, pure=False, retries=TASK_RETRIES,
         )
         futures[future] = job
@@ -297,6 +339,7 @@ def _run(
     try:
         for count, future in enumerate(completed, 1):
             job = futures[future]
+            finished.add(job.clip_id)
             done_weight += weights[job.clip_id]
             result, text = _outcome(future, job, distributed)
             if isinstance(result, VidcampError):
@@ -312,9 +355,21 @@ def _run(
         client.cancel(list(futures), force=True)
         client.run(stop_renders, prefix, on_error="ignore")
         raise
+    finally:
+        client.unsubscribe_topic(topic)
     if errors:
         raise errors[0]
     return results
+
+
+def _relay(msg: Any, sink: ProgressSink, finished: set[str]) -> None:
+    """Hand a worker's progress event to the build's sink (unknown or late ones are dropped)."""
+    try:
+        kind, clip, args = msg["kind"], msg["clip"], msg["args"]
+        if kind in {"start", "update", "note"} and clip not in finished:
+            getattr(sink, kind)(clip, *args)
+    except (KeyError, TypeError, ValueError):
+        return
 
 
 def _outcome(
@@ -428,7 +483,8 @@ def _allowed_failures() -> int:
 
 
 __all__ = [
-    "SCHEDULER_ENV", "TEST_FFMPEG_VERSION_ENV", "TEST_RENDER_VERSION_ENV", "TaskOutcome",
+    "SCHEDULER_ENV", "TEST_FFMPEG_VERSION_ENV", "TEST_RENDER_VERSION_ENV", "EventProgress",
+    "TaskOutcome",
     "WorkerReport", "check_workers", "render_on_cluster", "render_task", "stop_renders",
     "worker_report",
 ]
