@@ -33,3 +33,16 @@ def test_a_registered_module_serves_its_routes() -> None:
         denied = httpx.get(f"{server.url}/metrics.example.com/v1/videos/abc/views")
         assert denied.status_code == 401
     ROUTE_MODULES.remove(__name__)
+
+
+def test_each_sandbox_module_imports_on_its_own() -> None:
+    """No import cycle: every platform module loads first, in a fresh interpreter."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ROUTE_MODULES:
+        done = subprocess.run([sys.executable, "-c", f"import {name}"], cwd=root,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (name, done.stderr)
