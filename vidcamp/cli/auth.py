@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from vidcamp.errors import UsageError
+from vidcamp.platforms import PLATFORMS
 
-PLATFORM_CHOICE = click.Choice(["youtube", "facebook", "x", "dailymotion"])
+PLATFORM_CHOICE = click.Choice(list(PLATFORMS))
 
 
 @click.group("auth")

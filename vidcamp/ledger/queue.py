@@ -72,10 +72,12 @@ def effective_mode(post: Post) -> str:
     """``platform`` only where the platform can publish at a set time by itself; else ``cron``."""
     if post.mode != "platform":
         return "cron"
+    from vidcamp.platforms import REGISTRY
     from vidcamp.presets import PRESETS
 
     preset = PRESETS.get(post.preset)
-    if post.platform == "x" or preset is None or not preset.can_schedule:
+    platform = REGISTRY.get(post.platform)
+    if platform is None or not platform.can_schedule or preset is None or not preset.can_schedule:
         return "cron"
     return "platform"
 

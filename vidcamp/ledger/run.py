@@ -39,9 +39,6 @@ RETRY_BASE = 60.0  # seconds before the first retry of a failed attempt
 RETRY_CAP = 3600.0
 RETRY_MIN = 30.0  # even a Retry-After of 0 waits this long, so one run never spins on a post
 DEFAULT_MAX_ATTEMPTS = 5
-# How far ahead a platform must be told a publish time. Facebook refuses scheduled_publish_time
-# less than 10 minutes ahead; for all, the upload itself must finish before the time comes.
-SCHEDULE_LEAD = {"youtube": 300.0, "facebook": 900.0, "dailymotion": 300.0}
 # resumable-state phases that mean the bytes are all with the platform
 # (the clients' phases: youtube thumbnail/done, facebook finishing/done, x finalizing/processing/
 # posting/done, dailymotion uploaded/creating/done)
@@ -248,7 +245,11 @@ def _publish_one(
 ) -> Outcome:
     scheduled_for: datetime | None = None
     if row.mode == "platform" and row.publish_at > now:
-        lead = timedelta(seconds=SCHEDULE_LEAD.get(row.platform, 300.0))
+        # how far ahead the platform must be told (the upload must finish before it, too)
+        from vidcamp.platforms import REGISTRY
+
+        platform = REGISTRY.get(row.platform)
+        lead = timedelta(seconds=platform.schedule_lead if platform else 300.0)
         if row.publish_at - now >= lead:
             scheduled_for = row.publish_at
         elif not row.resume:

@@ -91,9 +91,9 @@ def upload(
     """Upload ``request.path`` to ``account`` and create the post; see the module docstring."""
     from vidcamp.credentials import load_account
     from vidcamp.errors import CredentialsError, PermanentPublishError
+    from vidcamp.platforms import get_platform
     from vidcamp.presets import PRESETS
     from vidcamp.publish.driver import Account, Driver
-    from vidcamp.publish.platforms import platform_module
 
     preset = PRESETS.get(request.preset)
     if preset is None:
@@ -116,8 +116,8 @@ def upload(
             f"{request.path}: {size} bytes is over the {preset.max_bytes} bytes"
             f" {preset.label} accepts"
         )
-    module = platform_module(preset.platform)
-    flow = module.build_flow(
+    platform = get_platform(preset.platform)
+    flow = platform.client().build_flow(
         request,
         preset,
         entry,
@@ -129,7 +129,7 @@ def upload(
         from vidcamp.paths import credentials_path
 
         creds_path = credentials_path()
-    acct = Account(account, entry, creds_path, module.REFRESHER)
+    acct = Account(account, entry, creds_path, platform.refresher)
     with Driver(acct, policy=policy, progress=progress, on_state=on_state, client=client) as drv:
         drv.progress.start(f"{preset.platform}:{request.path.name}", size)
         try:

@@ -18,8 +18,12 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from vidcamp.presets import Preset
+    from vidcamp.publish import UploadRequest
 
 AuthMode = Literal["bearer", "oauth", "form", "query", "none"]
 FailureKind = Literal["retry", "defer", "reauth", "permanent", "refresh"]
@@ -290,3 +294,25 @@ class StandardRefresher:
         if when:
             new["expires_at"] = when
         return new
+
+
+class FlowBuilder(Protocol):
+    """Builds a platform's upload flow for one request (resuming from ``resume`` if given)."""
+
+    def __call__(
+        self,
+        request: UploadRequest,
+        preset: Preset,
+        entry: dict[str, Any],
+        *,
+        chunk_size: int,
+        resume: dict[str, Any] | None = None,
+    ) -> Flow: ...
+
+
+@dataclass(frozen=True)
+class PlatformClient:
+    """What a client module under ``vidcamp.publish`` exports as ``CLIENT`` (checked by mypy)."""
+
+    platform: str
+    build_flow: FlowBuilder

@@ -29,9 +29,8 @@ from vidcamp.publish.base import (
     Flow,
     FlowGen,
     Multipart,
-    OAuthEndpoints,
+    PlatformClient,
     Reply,
-    StandardRefresher,
     now_utc,
     retry_after_seconds,
     short,
@@ -39,18 +38,10 @@ from vidcamp.publish.base import (
 )
 
 API = "https://api.dailymotion.com"
-TOKEN_URL = f"{API}/oauth/token"
 # clock skew allowed between our intent time and the platform's created_time
 SKEW = 120
 # the standard upload limit is a rolling 24 h window; look again in an hour
 LIMIT_RETRY = timedelta(hours=1)
-
-OAUTH = OAuthEndpoints(
-    authorize_url="https://www.dailymotion.com/oauth/authorize",
-    token_url=TOKEN_URL,
-    scopes=("manage_videos",),
-)
-REFRESHER = StandardRefresher(TOKEN_URL)
 
 
 def build_flow(
@@ -63,6 +54,9 @@ def build_flow(
 ) -> DailymotionFlow:
     channel = str(entry.get("channel") or "news")
     return DailymotionFlow(request, channel=channel, resume=resume)
+
+
+CLIENT = PlatformClient("dailymotion", build_flow)
 
 
 class DailymotionFlow(Flow):

@@ -37,7 +37,7 @@ from vidcamp.publish.base import (
     Flow,
     FlowGen,
     Multipart,
-    OAuthEndpoints,
+    PlatformClient,
     Reply,
     retry_after_seconds,
     short,
@@ -46,16 +46,6 @@ from vidcamp.publish.base import (
 
 GRAPH_VERSION = "v21.0"
 GRAPH = f"https://graph.facebook.com/{GRAPH_VERSION}"
-
-OAUTH = OAuthEndpoints(
-    authorize_url=f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
-    token_url=f"{GRAPH}/oauth/access_token",
-    scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts",
-            "publish_video"),
-    scope_separator=",",
-    token_method="GET",
-)
-REFRESHER = None  # Page tokens do not refresh; code 190 → re-authorise
 
 _RETRY_CODES = {1, 2, 4, 17, 32, 341, 613}
 _RETRY_SUBCODES = {6000, 1363019, 1363030}
@@ -76,6 +66,9 @@ def build_flow(
 
         raise CredentialsError("facebook account has no page_id in the credentials file")
     return FacebookFlow(request, preset, page_id, chunk_size=chunk_size, resume=resume)
+
+
+CLIENT = PlatformClient("facebook", build_flow)
 
 
 class FacebookFlow(Flow):

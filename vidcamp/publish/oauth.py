@@ -20,7 +20,6 @@ import httpx
 
 from vidcamp.errors import ReauthRequired, UsageError
 from vidcamp.publish.base import OAuthEndpoints, api_url, expires_at, short
-from vidcamp.publish.platforms import platform_module
 
 
 class _Catcher(BaseHTTPRequestHandler):
@@ -66,7 +65,9 @@ def login(
     client: httpx.Client | None = None,
 ) -> dict[str, Any]:
     """Run the authorisation-code flow; the credentials entry for the account (with secrets)."""
-    endpoints: OAuthEndpoints = platform_module(platform).OAUTH
+    from vidcamp.platforms import get_platform
+
+    endpoints: OAuthEndpoints = get_platform(platform).oauth
     server = HTTPServer(("127.0.0.1", port), _Catcher)
     server.result = {}  # type: ignore[attr-defined]
     server.done = threading.Event()  # type: ignore[attr-defined]

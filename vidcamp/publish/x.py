@@ -32,9 +32,8 @@ from vidcamp.publish.base import (
     Flow,
     FlowGen,
     Multipart,
-    OAuthEndpoints,
+    PlatformClient,
     Reply,
-    StandardRefresher,
     Wait,
     retry_after_seconds,
     short,
@@ -42,19 +41,9 @@ from vidcamp.publish.base import (
 )
 
 API = "https://api.x.com/2"
-TOKEN_URL = f"{API}/oauth2/token"
 MAX_SEGMENT = 5 * 1024 * 1024
 MAX_SEGMENTS = 1000
 SKEW = 300  # seconds of clock difference tolerated between us and X
-
-OAUTH = OAuthEndpoints(
-    authorize_url="https://x.com/i/oauth2/authorize",
-    token_url=TOKEN_URL,
-    scopes=("media.write", "tweet.write", "tweet.read", "users.read", "offline.access"),
-    pkce=True,
-    client_auth="basic",
-)
-REFRESHER = StandardRefresher(TOKEN_URL, client_auth="basic")
 
 
 def build_flow(
@@ -68,6 +57,9 @@ def build_flow(
     if request.publish_at is not None:
         raise PermanentPublishError("x: posts cannot be scheduled through the API (publish_at)")
     return XFlow(request, chunk_size=chunk_size, resume=resume)
+
+
+CLIENT = PlatformClient("x", build_flow)
 
 
 def post_text(request: UploadRequest) -> str:

@@ -31,9 +31,8 @@ from vidcamp.publish.base import (
     FileSlice,
     Flow,
     FlowGen,
-    OAuthEndpoints,
+    PlatformClient,
     Reply,
-    StandardRefresher,
     next_pacific_midnight,
     short,
     transient_failure,
@@ -43,20 +42,9 @@ log = logging.getLogger("vidcamp.publish")
 
 UPLOAD_URL = "https://www.googleapis.com/upload/youtube/v3/videos"
 THUMBNAIL_URL = "https://www.googleapis.com/upload/youtube/v3/thumbnails/set"
-TOKEN_URL = "https://oauth2.googleapis.com/token"
 QUANTUM = 256 * 1024
 MAX_SESSION_RESTARTS = 3
 CATEGORY_PEOPLE_AND_BLOGS = "22"
-
-OAUTH = OAuthEndpoints(
-    authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
-    token_url=TOKEN_URL,
-    scopes=("https://www.googleapis.com/auth/youtube.upload",
-            "https://www.googleapis.com/auth/youtube"),
-    # refresh tokens are issued only for offline access; consent forces one on a re-login
-    extra_params=(("access_type", "offline"), ("prompt", "consent")),
-)
-REFRESHER = StandardRefresher(TOKEN_URL)
 
 _DEFER_REASONS = {"quotaExceeded", "uploadLimitExceeded", "dailyLimitExceeded"}
 _RETRY_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "backendError"}
@@ -72,6 +60,9 @@ def build_flow(
     resume: dict[str, Any] | None = None,
 ) -> YouTubeFlow:
     return YouTubeFlow(request, preset, chunk_size=chunk_size, resume=resume)
+
+
+CLIENT = PlatformClient("youtube", build_flow)
 
 
 def video_resource(request: UploadRequest) -> dict[str, Any]:

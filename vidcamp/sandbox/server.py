@@ -65,12 +65,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from vidcamp.platforms import PLATFORMS
 from vidcamp.sandbox.multipart import MultipartError, boundary_of, read_multipart
 
 BLOCK = 64 * 1024
 YT_QUANTUM = 256 * 1024
 X_MAX_SEGMENT = 5 * 1024 * 1024
-PLATFORMS = ("youtube", "facebook", "x", "dailymotion")
 DEFAULT_SETTINGS: dict[str, Any] = {
     "facebook_chunk_size": 1024 * 1024,  # the Graph API picks each chunk's end_offset
     "x_processing_polls": 1,  # STATUS polls answered "in_progress" before "succeeded"

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidcamp.errors import MediaError, SpecError, SpecErrors
-from vidcamp.presets import PLATFORMS, PRESETS, Preset
+from vidcamp.platforms import PLATFORMS
+from vidcamp.presets import PRESETS, Preset
 from vidcamp.render.captions import style_names
 from vidcamp.spec.loader import LoadedCampaign
 from vidcamp.spec.models import Clip
