@@ -91,6 +91,16 @@ class FetchResult:
         self.calls += other.calls
 
 
+def has_scopes(entry: dict[str, Any], platform: str, feature: str) -> bool:
+    """Whether the account's granted ``scope`` (as the token endpoint answered it) covers what
+    ``feature`` needs on ``platform`` (the registry's ``feature_scopes``)."""
+    from vidcamp.platforms import get_platform
+
+    granted = set(str(entry.get("scope") or "").replace(",", " ").split())
+    needed = dict(get_platform(platform).feature_scopes).get(feature, ())  # type: ignore[call-overload]
+    return all(scope in granted for scope in needed)
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
@@ -169,8 +179,7 @@ class YouTubeStats(StatsFlow):
             live.extend(self._read_videos(batch, reply.json()))
         if not live:
             return self.result
-        scopes = str(self.entry.get("scope") or "")
-        if "yt-analytics.readonly" not in scopes:
+        if not has_scopes(self.entry, "youtube", "analytics"):
             self.result.notes.append(
                 "youtube: shares, watch time and average view duration skipped: the account"
                 " did not grant yt-analytics.readonly; run `vidcamp auth login ACCOUNT` again"

@@ -178,9 +178,9 @@ def _fetch_all(
     import httpx
 
     from vidcamp.credentials import load_all
+    from vidcamp.platforms import get_platform
     from vidcamp.publish.base import RetryPolicy, now_utc
     from vidcamp.publish.driver import Account, Driver
-    from vidcamp.publish.platforms import platform_module
     from vidcamp.stats.fetch import FLOWS, FetchResult
 
     if credentials is None:
@@ -207,7 +207,7 @@ def _fetch_all(
                     f" (run `vidcamp auth login {name} --platform {platform}`)")
                 continue
             flow = FLOWS[platform](posts, entry, now)
-            acct = Account(name, entry, credentials, platform_module(platform).REFRESHER)
+            acct = Account(name, entry, credentials, get_platform(platform).refresher)
             try:
                 with Driver(acct, policy=policy, client=http) as driver:
                     driver.run(flow)
