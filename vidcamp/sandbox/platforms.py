@@ -863,12 +863,20 @@ def dm_list(state: SandboxState, server: SandboxHTTPServer, req: _Request) -> Re
 
 @route("GET", _DM, r"/video/(\w+)")
 def dm_video(state: SandboxState, server: SandboxHTTPServer, req: _Request) -> Result:
+    fault_answer("dailymotion", req.enter("dailymotion", "video"))
     acct = _account(state, req, "dailymotion", req.bearer())
     video_id = req.path.rsplit("/", 1)[1]
     with state.lock:
-        if not any(p["remote_id"] == video_id and p["account"] == acct.name
-                   for p in state.posts):
-            raise dm_error(404, "not_found", "video not found")
+        post = next((p for p in state.posts if p["remote_id"] == video_id
+                     and p["account"] == acct.name), None)
+    gone = (state.settings.get("metrics_gone") or {}).get(video_id)
+    if post is None or gone == "deleted":
+        raise dm_error(404, "not_found", f"Can't find object video for `{video_id}'",
+                       "object_not_found")
+    if "fields" in req.query:
+        from vidcamp.sandbox.metrics import dailymotion_fields
+
+        return _ok(dailymotion_fields(state, post, req.query["fields"].split(",")))
     return _ok({"id": video_id, "status": "published", "encoding_progress": 100})
 
 
@@ -930,6 +938,10 @@ def control(state: SandboxState, server: SandboxHTTPServer, method: str, path: s
             return _ok({"posts": [public_post(p) for p in state.posts]})
     if method == "GET" and path == "/stats":
         return _ok(stats(state))
+    if method == "GET" and path == "/metrics":
+        from vidcamp.sandbox.metrics import current
+
+        return _ok({"posts": current(state)})
     if method == "GET" and path == "/faults":
         with state.lock:
             return _ok({"faults": list(state.faults)})
@@ -954,3 +966,12 @@ def control(state: SandboxState, server: SandboxHTTPServer, method: str, path: s
                                  float(body.get("expires_in", 3600)))
         return _ok(acct.entry())
     raise Answer(404, {"error": f"no control endpoint {method} {path}"})
+
+
+def _register_metrics() -> None:
+    from vidcamp.sandbox.metrics import register
+
+    register(route)
+
+
+_register_metrics()

@@ -18,6 +18,10 @@ Control endpoints (JSON), usable from any process:
     ``{"uploads": [{id, platform, account, size, stored, bytes_received, requests, complete}],
     "bytes_received": {platform: n}, "routes": {route: hits}}``; ``bytes_received`` counts every
     payload byte that arrived, duplicates included.
+``GET /_sandbox/metrics``
+    ``{"posts": {remote_id: {platform, gone, views, likes, comments, shares, impressions,
+    watch_seconds, complete}}}``: the figures the metrics endpoints serve now (see
+    ``vidcamp.sandbox.metrics``; settings ``metrics_clock`` and ``metrics_gone``).
 ``POST /_sandbox/reset``
     Forgets posts, uploads, faults and counters (accounts stay).
 ``POST /_sandbox/settings`` ``{"facebook_chunk_size": n, "x_processing_polls": n,
@@ -75,6 +79,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "facebook_chunk_size": 1024 * 1024,  # the Graph API picks each chunk's end_offset
     "x_processing_polls": 1,  # STATUS polls answered "in_progress" before "succeeded"
     "x_check_after_secs": 1,
+    "metrics_clock": None,  # the metrics endpoints' clock (ISO time / unix s); None: real time
+    "metrics_gone": {},  # {remote_id: "deleted" | "private"}: how the metrics endpoints see it
+    "metrics_malformed": [],  # remote ids whose view counts come back as no number
 }
 
 
