@@ -53,10 +53,13 @@ def command(
     from vidcamp.ledger.run import publish_due
 
     path = ledger_file(False)
+    api_root: str | None = None
+    credentials = None
     if sandbox:
         from vidcamp.ledger.sandbox import enter_sandbox
 
-        path = enter_sandbox(path)
+        rehearsal = enter_sandbox(path)
+        path, api_root, credentials = rehearsal.ledger, rehearsal.api_root, rehearsal.credentials
     progress = None
     if not quiet and not as_json and not dry_run:
         progress = _LazyProgress()
@@ -75,7 +78,7 @@ def command(
     report = publish_due(
         ledger_path=path, campaign=campaign, limit=limit, dry_run=dry_run,
         progress=progress, max_attempts=max_attempts, on_outcome=show,
-        chunk_size=_chunk_size(),
+        chunk_size=_chunk_size(), api_root=api_root, credentials=credentials,
     )
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))

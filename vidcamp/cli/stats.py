@@ -43,15 +43,14 @@ def command(campaign: str | None, due: bool, schedule: str | None, x_per_day: in
 
     cadence = parse_cadence(schedule or os.environ.get(SCHEDULE_ENV), x_per_day=x_per_day,
                             what="--schedule" if schedule else SCHEDULE_ENV)
-    path = ledger_file(False)
-    if sandbox:
-        from vidcamp.ledger.sandbox import API_ROOT_ENV, CREDENTIALS_ENV, sandbox_url
+    path, api_root, credentials = ledger_file(False), None, None
+    if sandbox:  # the rehearsal ledger's posts, read from the sandbox with sandbox accounts
+        from vidcamp.ledger.sandbox import sandbox_url
         from vidcamp.paths import sandbox_credentials_path
 
-        os.environ[API_ROOT_ENV] = sandbox_url()
-        os.environ[CREDENTIALS_ENV] = str(sandbox_credentials_path())
-        path = ledger_file(True)
-    report = stats_due(ledger_path=path, campaign=campaign, cadence=cadence, all_posts=not due)
+        path, api_root, credentials = ledger_file(True), sandbox_url(), sandbox_credentials_path()
+    report = stats_due(ledger_path=path, campaign=campaign, cadence=cadence, all_posts=not due,
+                       api_root=api_root, credentials=credentials)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:

@@ -190,6 +190,7 @@ def publish_due(
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
     chunk_size: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    api_root: str | None = None,
 ) -> RunReport:
     """Upload every due post (or ``limit`` of them); never raises for a post's own failure."""
     if ledger_path is None:
@@ -222,6 +223,7 @@ def publish_due(
                 ledger, row, owner, now,
                 upload=upload, progress=progress, credentials=credentials,
                 max_attempts=max_attempts, lease_seconds=lease_seconds, chunk_size=chunk_size,
+                api_root=api_root,
             )
             outcomes.append(outcome)
             if on_outcome is not None:
@@ -242,6 +244,7 @@ def _publish_one(
     max_attempts: int,
     lease_seconds: float,
     chunk_size: int | None,
+    api_root: str | None = None,
 ) -> Outcome:
     scheduled_for: datetime | None = None
     if row.mode == "platform" and row.publish_at > now:
@@ -282,6 +285,8 @@ def _publish_one(
     beat = _Heartbeat(ledger.path, row.id, owner, lease_seconds)
     beat.start()
     extra: dict[str, Any] = {} if chunk_size is None else {"chunk_size": chunk_size}
+    if api_root is not None:
+        extra["api_root"] = api_root
     try:
         result = upload(
             request, row.account, resume=row.resume, on_state=on_state, progress=sink,

@@ -87,8 +87,13 @@ def upload(
     policy: RetryPolicy | None = None,
     chunk_size: int | None = None,
     client: httpx.Client | None = None,
+    api_root: str | None = None,
 ) -> UploadResult:
-    """Upload ``request.path`` to ``account`` and create the post; see the module docstring."""
+    """Upload ``request.path`` to ``account`` and create the post; see the module docstring.
+
+    ``api_root`` sends every request to a sandbox (``https://HOST/PATH`` is served at
+    ``API_ROOT/HOST/PATH``); None falls back to ``$VIDCAMP_API_ROOT``, else the real hosts.
+    """
     from vidcamp.credentials import load_account
     from vidcamp.errors import CredentialsError, PermanentPublishError
     from vidcamp.platforms import get_platform
@@ -130,7 +135,8 @@ def upload(
 
         creds_path = credentials_path()
     acct = Account(account, entry, creds_path, platform.refresher)
-    with Driver(acct, policy=policy, progress=progress, on_state=on_state, client=client) as drv:
+    with Driver(acct, policy=policy, progress=progress, on_state=on_state, client=client,
+                api_root=api_root) as drv:
         drv.progress.start(f"{preset.platform}:{request.path.name}", size)
         try:
             result: UploadResult = drv.run(flow)

@@ -22,16 +22,25 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from vidcamp.sandbox.server import SandboxHTTPServer, SandboxState, _Request
+from vidcamp.sandbox.common import (
+    Request,
+    Result,
+    account_for,
+    dm_error,
+    fault_answer,
+    fb_error,
+    ok,
+    route,
+    x_error,
+    yt_error,
+)
+from vidcamp.sandbox.state import SandboxState
 
-Result = tuple[int, Any, dict[str, str]]
-HandlerFn = Callable[["SandboxState", "SandboxHTTPServer", "_Request"], Result]
-Route = Callable[[str, str, str], Callable[[HandlerFn], HandlerFn]]
+if TYPE_CHECKING:
+    from vidcamp.sandbox.server import SandboxHTTPServer
 
 X_OWNER_WINDOW = 30 * 86400.0
 
@@ -98,173 +107,196 @@ def _views_text(state: SandboxState, remote_id: str, fig: dict[str, int]) -> str
     return str(fig["views"])
 
 
-def register(route: Route) -> None:
-    """Add the metrics endpoints with the sandbox's route decorator."""
-    from vidcamp.sandbox import platforms as p
+@route("GET", "www.googleapis.com", r"/youtube/v3/videos")
+def yt_videos(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    fault_answer("youtube", req.enter("youtube", "stats"))
+    account_for(state, req, "youtube", req.bearer())
+    ids = [i for i in req.query.get("id", "").split(",") if i]
+    if not ids or len(ids) > 50:
+        raise yt_error(400, "invalidFilters", "id must list 1 to 50 video ids")
+    parts = set(req.query.get("part", "").split(","))
+    now = clock(state)
+    items = []
+    for video_id in ids:
+        post = _post(state, "youtube", video_id)
+        gone = _gone(state, video_id)
+        if post is None or gone == "deleted":
+            continue  # unknown or deleted ids are left out of items
+        fig = figures(post, now)
+        item: dict[str, Any] = {"kind": "youtube#video", "id": video_id}
+        if "statistics" in parts:
+            item["statistics"] = {"viewCount": _views_text(state, video_id, fig),
+                                  "likeCount": str(fig["likes"]), "favoriteCount": "0",
+                                  "commentCount": str(fig["comments"])}
+        if "status" in parts:
+            item["status"] = {"privacyStatus": "private" if gone == "private" else
+                              post.get("privacy") or "public"}
+        items.append(item)
+    return ok({"kind": "youtube#videoListResponse", "items": items,
+                  "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}})
 
-    @route("GET", "www.googleapis.com", r"/youtube/v3/videos")
-    def yt_videos(state: SandboxState, server: SandboxHTTPServer, req: _Request) -> Result:
-        p.fault_answer("youtube", req.enter("youtube", "stats"))
-        p._account(state, req, "youtube", req.bearer())
-        ids = [i for i in req.query.get("id", "").split(",") if i]
-        if not ids or len(ids) > 50:
-            raise p.yt_error(400, "invalidFilters", "id must list 1 to 50 video ids")
-        parts = set(req.query.get("part", "").split(","))
-        now = clock(state)
-        items = []
-        for video_id in ids:
-            post = _post(state, "youtube", video_id)
-            gone = _gone(state, video_id)
-            if post is None or gone == "deleted":
-                continue  # unknown or deleted ids are left out of items
-            fig = figures(post, now)
-            item: dict[str, Any] = {"kind": "youtube#video", "id": video_id}
-            if "statistics" in parts:
-                item["statistics"] = {"viewCount": _views_text(state, video_id, fig),
-                                      "likeCount": str(fig["likes"]), "favoriteCount": "0",
-                                      "commentCount": str(fig["comments"])}
-            if "status" in parts:
-                item["status"] = {"privacyStatus": "private" if gone == "private" else
-                                  post.get("privacy") or "public"}
-            items.append(item)
-        return p._ok({"kind": "youtube#videoListResponse", "items": items,
-                      "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}})
-
-    @route("GET", "youtubeanalytics.googleapis.com", r"/v2/reports")
-    def yt_reports(state: SandboxState, server: SandboxHTTPServer, req: _Request) -> Result:
-        p.fault_answer("youtube", req.enter("youtube", "analytics"))
-        acct = p._account(state, req, "youtube", req.bearer())
-        q = req.query
-        if q.get("ids") != "channel==MINE" or q.get("dimensions") != "video":
-            raise p.yt_error(400, "badRequest", "ids=channel==MINE and dimensions=video expected")
-        if not q.get("startDate") or not q.get("endDate") or not q.get("sort"):
-            raise p.yt_error(400, "badRequest", "startDate, endDate and sort are required")
-        wanted = [m for m in q.get("metrics", "").split(",") if m]
-        filters = q.get("filters", "")
-        ids = filters[len("video=="):].split(",") if filters.startswith("video==") else []
-        now = clock(state)
-        rows = []
-        for video_id in ids:
-            post = _post(state, "youtube", video_id)
-            if post is None or post["account"] != acct.name or _gone(state, video_id):
-                continue
-            fig = figures(post, now)
-            values = {"views": fig["views"], "likes": fig["likes"],
-                      "comments": fig["comments"], "shares": fig["shares"],
-                      "estimatedMinutesWatched": round(fig["watch_seconds"] / 60, 2),
-                      "averageViewDuration": fig["watch_seconds"] // max(1, fig["views"])}
-            rows.append([video_id, *(values.get(m, 0) for m in wanted)])
-        answer: dict[str, Any] = {
-            "kind": "youtubeAnalytics#resultTable",
-            "columnHeaders": [{"name": "video", "columnType": "DIMENSION"}]
-            + [{"name": m, "columnType": "METRIC"} for m in wanted],
-        }
-        if rows:  # the real API leaves rows out when there is no data
-            answer["rows"] = rows
-        return p._ok(answer)
-
-    @route("GET", "graph.facebook.com", r"/v\d+\.\d+/(\d+)/video_insights")
-    def fb_insights(state: SandboxState, server: SandboxHTTPServer, req: _Request) -> Result:
-        p.fault_answer("facebook", req.enter("facebook", "insights"))
-        acct = p._account(state, req, "facebook", p._fb_token(req))
-        video_id = req.path.split("/")[2]
-        post = _post(state, "facebook", video_id)
+@route("GET", "youtubeanalytics.googleapis.com", r"/v2/reports")
+def yt_reports(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    fault_answer("youtube", req.enter("youtube", "analytics"))
+    acct = account_for(state, req, "youtube", req.bearer())
+    q = req.query
+    if q.get("ids") != "channel==MINE" or q.get("dimensions") != "video":
+        raise yt_error(400, "badRequest", "ids=channel==MINE and dimensions=video expected")
+    if not q.get("startDate") or not q.get("endDate") or not q.get("sort"):
+        raise yt_error(400, "badRequest", "startDate, endDate and sort are required")
+    wanted = [m for m in q.get("metrics", "").split(",") if m]
+    filters = q.get("filters", "")
+    ids = filters[len("video=="):].split(",") if filters.startswith("video==") else []
+    now = clock(state)
+    rows = []
+    for video_id in ids:
+        post = _post(state, "youtube", video_id)
         if post is None or post["account"] != acct.name or _gone(state, video_id):
-            raise p.fb_error(f"Unsupported get request. Object with ID '{video_id}' does not"
-                             " exist, cannot be loaded due to missing permissions, or does not"
-                             " support this operation", 100, 33)
-        fig = figures(post, clock(state))
-        ms = fig["watch_seconds"] * 1000
-        avg = ms // max(1, fig["views"])
-        known: dict[str, Any] = {
-            "total_video_views": fig["views"], "total_video_impressions": fig["impressions"],
-            "total_video_avg_time_watched": avg, "total_video_view_total_time": ms,
-            "total_video_complete_views": fig["complete"],
-            "total_video_reactions_by_type_total": {"like": fig["likes"] - fig["likes"] // 4,
-                                                    "love": fig["likes"] // 4},
-            "total_video_stories_by_action_type": {"share": fig["shares"],
-                                                   "comment": fig["comments"],
-                                                   "like": fig["likes"]},
-            "blue_reels_play_count": fig["views"], "post_video_avg_time_watched": avg,
-            "post_video_view_time": ms,
-            "post_video_likes_by_reaction_type": {"REACTION_LIKE": fig["likes"]},
-            "post_video_social_actions": {"share": fig["shares"], "comment": fig["comments"]},
-        }
-        data = []
-        for name in req.query.get("metric", "").split(","):
-            if name not in known:
-                raise p.fb_error(f"(#100) The value must be a valid insights metric: {name}",
-                                 100)
-            data.append({"name": name, "period": "lifetime", "values": [{"value": known[name]}],
-                         "title": name, "id": f"{video_id}/video_insights/{name}/lifetime"})
-        return p._ok({"data": data})
+            continue
+        fig = figures(post, now)
+        values = {"views": fig["views"], "likes": fig["likes"],
+                  "comments": fig["comments"], "shares": fig["shares"],
+                  "estimatedMinutesWatched": round(fig["watch_seconds"] / 60, 2),
+                  "averageViewDuration": fig["watch_seconds"] // max(1, fig["views"])}
+        rows.append([video_id, *(values.get(m, 0) for m in wanted)])
+    answer: dict[str, Any] = {
+        "kind": "youtubeAnalytics#resultTable",
+        "columnHeaders": [{"name": "video", "columnType": "DIMENSION"}]
+        + [{"name": m, "columnType": "METRIC"} for m in wanted],
+    }
+    if rows:  # the real API leaves rows out when there is no data
+        answer["rows"] = rows
+    return ok(answer)
 
-    @route("GET", "api.x.com", r"/2/tweets")
-    def x_lookup(state: SandboxState, server: SandboxHTTPServer, req: _Request) -> Result:
-        p.fault_answer("x", req.enter("x", "lookup"))
-        acct = p._account(state, req, "x", req.bearer())
-        ids = [i for i in req.query.get("ids", "").split(",") if i]
-        if not ids or len(ids) > 100:
-            raise p.x_error(400, "Invalid Request", "ids must list 1 to 100 post ids")
-        fields = set(req.query.get("tweet.fields", "").split(","))
-        media_fields = set(req.query.get("media.fields", "").split(","))
-        expand = "attachments.media_keys" in req.query.get("expansions", "")
-        now = clock(state)
-        data, media, errors = [], [], []
-        for tweet_id in ids:
-            post = _post(state, "x", tweet_id)
-            gone = _gone(state, tweet_id)
-            if post is None or gone == "deleted":
-                errors.append({"value": tweet_id, "detail": f"Could not find tweet with ids:"
-                               f" [{tweet_id}].", "title": "Not Found Error",
-                               "resource_type": "tweet", "parameter": "ids",
-                               "resource_id": tweet_id,
-                               "type": "https://api.x.com/2/problems/resource-not-found"})
-                continue
-            if gone == "private":
-                errors.append({"value": tweet_id, "title": "Authorization Error",
-                               "detail": "Sorry, you are not authorized to see the Tweet with"
-                               f" ids: [{tweet_id}].", "resource_type": "tweet",
-                               "resource_id": tweet_id, "parameter": "ids",
-                               "type": "https://api.x.com/2/problems/"
-                                       "not-authorized-for-resource"})
-                continue
-            fig = figures(post, now)
-            owner = post["account"] == acct.name and now - post["created_at"] < X_OWNER_WINDOW
-            tweet: dict[str, Any] = {"id": tweet_id, "text": post.get("title", ""),
-                                     "edit_history_tweet_ids": [tweet_id]}
-            if "public_metrics" in fields:
-                tweet["public_metrics"] = {
-                    "retweet_count": fig["shares"] - fig["shares"] // 3,
-                    "quote_count": fig["shares"] // 3, "reply_count": fig["comments"],
-                    "like_count": fig["likes"], "bookmark_count": fig["likes"] // 10,
-                    "impression_count": fig["impressions"]}
-            if "non_public_metrics" in fields and owner:
-                tweet["non_public_metrics"] = {"impression_count": fig["impressions"],
-                                               "engagements": fig["likes"] + fig["comments"]}
-            key = str(post.get("media_key") or "")
-            if key and ("attachments" in fields or expand):
-                tweet["attachments"] = {"media_keys": [key]}
-            if key and expand:
-                item: dict[str, Any] = {"media_key": key, "type": "video"}
-                if "public_metrics" in media_fields:
-                    views: Any = fig["views"]
-                    if tweet_id in (state.settings.get("metrics_malformed") or ()):
-                        views = "about a thousand"
-                    item["public_metrics"] = {"view_count": views}
-                if "non_public_metrics" in media_fields and owner:
-                    item["non_public_metrics"] = {"playback_0_count": fig["views"],
-                                                  "playback_100_count": fig["complete"]}
-                media.append(item)
-            data.append(tweet)
-        answer: dict[str, Any] = {}
-        if data:
-            answer["data"] = data
-        if media:
-            answer["includes"] = {"media": media}
-        if errors:
-            answer["errors"] = errors
-        return p._ok(answer)
+@route("GET", "graph.facebook.com", r"/v\d+\.\d+/(\d+)/video_insights")
+def fb_insights(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    fault_answer("facebook", req.enter("facebook", "insights"))
+    acct = account_for(state, req, "facebook", _fb_token(req))
+    video_id = req.path.split("/")[2]
+    post = _post(state, "facebook", video_id)
+    if post is None or post["account"] != acct.name or _gone(state, video_id):
+        raise fb_error(f"Unsupported get request. Object with ID '{video_id}' does not"
+                         " exist, cannot be loaded due to missing permissions, or does not"
+                         " support this operation", 100, 33)
+    fig = figures(post, clock(state))
+    ms = fig["watch_seconds"] * 1000
+    avg = ms // max(1, fig["views"])
+    known: dict[str, Any] = {
+        "total_video_views": fig["views"], "total_video_impressions": fig["impressions"],
+        "total_video_avg_time_watched": avg, "total_video_view_total_time": ms,
+        "total_video_complete_views": fig["complete"],
+        "total_video_reactions_by_type_total": {"like": fig["likes"] - fig["likes"] // 4,
+                                                "love": fig["likes"] // 4},
+        "total_video_stories_by_action_type": {"share": fig["shares"],
+                                               "comment": fig["comments"],
+                                               "like": fig["likes"]},
+        "blue_reels_play_count": fig["views"], "post_video_avg_time_watched": avg,
+        "post_video_view_time": ms,
+        "post_video_likes_by_reaction_type": {"REACTION_LIKE": fig["likes"]},
+        "post_video_social_actions": {"share": fig["shares"], "comment": fig["comments"]},
+    }
+    data = []
+    for name in req.query.get("metric", "").split(","):
+        if name not in known:
+            raise fb_error(f"(#100) The value must be a valid insights metric: {name}",
+                             100)
+        data.append({"name": name, "period": "lifetime", "values": [{"value": known[name]}],
+                     "title": name, "id": f"{video_id}/video_insights/{name}/lifetime"})
+    return ok({"data": data})
+
+@route("GET", "api.x.com", r"/2/tweets")
+def x_lookup(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    fault_answer("x", req.enter("x", "lookup"))
+    acct = account_for(state, req, "x", req.bearer())
+    ids = [i for i in req.query.get("ids", "").split(",") if i]
+    if not ids or len(ids) > 100:
+        raise x_error(400, "Invalid Request", "ids must list 1 to 100 post ids")
+    fields = set(req.query.get("tweet.fields", "").split(","))
+    media_fields = set(req.query.get("media.fields", "").split(","))
+    expand = "attachments.media_keys" in req.query.get("expansions", "")
+    now = clock(state)
+    data, media, errors = [], [], []
+    for tweet_id in ids:
+        post = _post(state, "x", tweet_id)
+        gone = _gone(state, tweet_id)
+        if post is None or gone == "deleted":
+            errors.append({"value": tweet_id, "detail": f"Could not find tweet with ids:"
+                           f" [{tweet_id}].", "title": "Not Found Error",
+                           "resource_type": "tweet", "parameter": "ids",
+                           "resource_id": tweet_id,
+                           "type": "https://api.x.com/2/problems/resource-not-found"})
+            continue
+        if gone == "private":
+            errors.append({"value": tweet_id, "title": "Authorization Error",
+                           "detail": "Sorry, you are not authorized to see the Tweet with"
+                           f" ids: [{tweet_id}].", "resource_type": "tweet",
+                           "resource_id": tweet_id, "parameter": "ids",
+                           "type": "https://api.x.com/2/problems/"
+                                   "not-authorized-for-resource"})
+            continue
+        fig = figures(post, now)
+        owner = post["account"] == acct.name and now - post["created_at"] < X_OWNER_WINDOW
+        tweet: dict[str, Any] = {"id": tweet_id, "text": post.get("title", ""),
+                                 "edit_history_tweet_ids": [tweet_id]}
+        if "public_metrics" in fields:
+            tweet["public_metrics"] = {
+                "retweet_count": fig["shares"] - fig["shares"] // 3,
+                "quote_count": fig["shares"] // 3, "reply_count": fig["comments"],
+                "like_count": fig["likes"], "bookmark_count": fig["likes"] // 10,
+                "impression_count": fig["impressions"]}
+        if "non_public_metrics" in fields and owner:
+            tweet["non_public_metrics"] = {"impression_count": fig["impressions"],
+                                           "engagements": fig["likes"] + fig["comments"]}
+        key = str(post.get("media_key") or "")
+        if key and ("attachments" in fields or expand):
+            tweet["attachments"] = {"media_keys": [key]}
+        if key and expand:
+            item: dict[str, Any] = {"media_key": key, "type": "video"}
+            if "public_metrics" in media_fields:
+                views: Any = fig["views"]
+                if tweet_id in (state.settings.get("metrics_malformed") or ()):
+                    views = "about a thousand"
+                item["public_metrics"] = {"view_count": views}
+            if "non_public_metrics" in media_fields and owner:
+                item["non_public_metrics"] = {"playback_0_count": fig["views"],
+                                              "playback_100_count": fig["complete"]}
+            media.append(item)
+        data.append(tweet)
+    answer: dict[str, Any] = {}
+    if data:
+        answer["data"] = data
+    if media:
+        answer["includes"] = {"media": media}
+    if errors:
+        answer["errors"] = errors
+    return ok(answer)
+
+
+
+def _fb_token(req: Request) -> str:
+    return req.bearer("OAuth") or req.bearer() or req.query.get("access_token", "")
+
+
+@route("GET", "_sandbox", "/metrics")
+def served_now(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    """``GET /_sandbox/metrics``: every post's figures as the endpoints serve them now."""
+    return ok({"posts": current(state)})
+
+
+def dailymotion_video(state: SandboxState, req: Request, acct_name: str,
+                      video_id: str) -> Result | None:
+    """The video object for a fields request (None when no figures were asked for); called by
+    the Dailymotion module's ``GET /video/{id}``, which owns that path."""
+    fault_answer("dailymotion", req.enter("dailymotion", "video"))
+    with state.lock:
+        post = next((p for p in state.posts if p["platform"] == "dailymotion"
+                     and p["remote_id"] == video_id and p["account"] == acct_name), None)
+    if post is None or _gone(state, video_id) == "deleted":
+        raise dm_error(404, "not_found", f"Can't find object video for `{video_id}'",
+                       "object_not_found")
+    if "fields" not in req.query:
+        return None
+    return ok(dailymotion_fields(state, post, req.query["fields"].split(",")))
 
 
 def dailymotion_fields(state: SandboxState, post: dict[str, Any], fields: list[str]) -> Any:

@@ -115,11 +115,15 @@ def stats_due(
     cadence: Cadence | None = None,
     all_posts: bool = False,
     credentials: Path | None = None,
+    api_root: str | None = None,
     client: httpx.Client | None = None,
     policy: RetryPolicy | None = None,
     on_line: Callable[[str], None] | None = None,
 ) -> StatsReport:
-    """Read every due post's figures (``all_posts``: every live post, due or not)."""
+    """Read every due post's figures (``all_posts``: every live post, due or not).
+
+    ``api_root`` sends the requests to the sandbox (as ``VIDCAMP_API_ROOT`` does).
+    """
     from vidcamp.ledger.store import Ledger
 
     if ledger_path is None:
@@ -149,7 +153,8 @@ def stats_due(
         report.due = len(due)
         if not due:
             return report
-        result, new_deferrals = _fetch_all(due, report, now, credentials, client, policy)
+        result, new_deferrals = _fetch_all(due, report, now, credentials, api_root, client,
+                                           policy)
         report.rows = record(ledger, now, result.readings, polled=result.polled,
                              gone=result.gone, errors=result.dropped)
         from vidcamp.stats.store import defer_platform
@@ -172,6 +177,7 @@ def _fetch_all(
     report: StatsReport,
     now: datetime,
     credentials: Path | None,
+    api_root: str | None,
     client: httpx.Client | None,
     policy: RetryPolicy | None,
 ) -> tuple[Any, dict[str, tuple[datetime, str]]]:
@@ -209,7 +215,7 @@ def _fetch_all(
             flow = FLOWS[platform](posts, entry, now)
             acct = Account(name, entry, credentials, get_platform(platform).refresher)
             try:
-                with Driver(acct, policy=policy, client=http) as driver:
+                with Driver(acct, policy=policy, client=http, api_root=api_root) as driver:
                     driver.run(flow)
             except PublishError as exc:
                 from vidcamp.errors import DeferredError
