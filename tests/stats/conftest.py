@@ -113,3 +113,7 @@ def loop(sandbox: Sandbox, tmp_path: Path) -> Iterator[Loop]:
 
 def hours(n: float) -> timedelta:
     return timedelta(hours=n)
+
+
+# the preview tests' headless Chromium (Playwright driving /usr/bin/chromium)
+from tests.preview.conftest import Browser, browser  # noqa: E402, F401
