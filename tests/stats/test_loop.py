@@ -117,6 +117,23 @@ def test_a_429_or_quota_answer_defers_only_that_platform(loop: Loop) -> None:
     assert json.loads(later.stdout)["waiting"] == {"youtube": 2}
 
 
+def test_facebook_throttling_and_dailymotion_limits_defer_those_platforms(loop: Loop) -> None:
+    published = T0 - hours(3)
+    loop.publish("youtube", 1, published)
+    loop.publish("facebook", 2, published)
+    loop.publish("dailymotion", 2, published)
+    loop.box.faults({"platform": "facebook", "route": "insights", "kind": "quota"},
+                    {"platform": "dailymotion", "route": "video", "kind": "quota"})
+    done = loop.vidcamp("stats", "--due", "--json", at=T0)
+    assert done.returncode == 0, done.stderr
+    run = json.loads(done.stdout)
+    assert set(run["deferred"]) == {"facebook", "dailymotion"}
+    assert run["waiting"] == {"facebook": 2, "dailymotion": 2}
+    assert run["read"] == 1 and run["failed"] == {}
+    assert "throttled (code 4)" in run["deferred"]["facebook"]["reason"]
+    assert loop.routes()["facebook.insights"] == 1  # the first answer deferred the rest
+
+
 def test_a_deleted_post_is_marked_once_and_not_asked_about_again(loop: Loop) -> None:
     published = T0 - hours(3)
     yt = loop.publish("youtube", 2, published)
@@ -220,6 +237,10 @@ def test_report_json_figures_match_the_sandbox(loop: Loop) -> None:
     assert as_csv.returncode == 0, as_csv.stderr
     lines = as_csv.stdout.splitlines()
     assert lines[0].startswith("clip,target,platform") and len(lines) == 9
+
+    table = loop.vidcamp("report", "demo", at=end)
+    assert table.returncode == 0, table.stderr
+    assert "demo: latest figures" in table.stdout and "top clips: 1. clip" in table.stdout
 
 
 def test_report_of_an_unknown_campaign_is_a_usage_error(loop: Loop, tmp_path: Path) -> None:

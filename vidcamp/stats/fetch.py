@@ -28,6 +28,7 @@ from vidcamp.publish.base import (
     FlowGen,
     Reply,
     next_pacific_midnight,
+    now_utc,
     retry_after_seconds,
     short,
     transient_failure,
@@ -288,8 +289,21 @@ REELS_METRICS = ("blue_reels_play_count", "post_video_avg_time_watched", "post_v
                  "post_video_likes_by_reaction_type", "post_video_social_actions")
 
 
+#: Graph API throttling codes: app (4), user (17), Pages (32, 80001), custom (613)
+FACEBOOK_THROTTLES = {4, 17, 32, 613, 80001}
+FACEBOOK_DEFER = 3600.0  # the Business Use Case window is rolling: come back in an hour
+
+
 class FacebookStats(StatsFlow):
     platform = "facebook"
+
+    def classify(self, call: Call, reply: Reply) -> Failure | None:
+        error = reply.json().get("error") if isinstance(reply.json(), dict) else None
+        if not reply.ok and isinstance(error, dict) and error.get("code") in FACEBOOK_THROTTLES:
+            wait = retry_after_seconds(reply.headers)
+            return Failure("defer", f"facebook: throttled (code {error.get('code')})",
+                           retry_after=wait if wait else FACEBOOK_DEFER)
+        return super().classify(call, reply)
 
     def steps(self) -> FlowGen:
         for post in self.posts:
@@ -448,23 +462,24 @@ class DailymotionStats(StatsFlow):
                 params=(("fields", "id,private,status,likes_total"),),
             )
             assert reply is not None
-            self.result.polled.add(post.id)
             if reply.status in (403, 404, 410):
                 error = reply.json().get("error") if isinstance(reply.json(), dict) else None
                 data = error.get("error_data") if isinstance(error, dict) else None
                 reason = data.get("reason") if isinstance(data, dict) else None
-                if reply.status == 404 or reason == "object_not_found":
-                    self.result.gone[post.id] = "deleted"
-                    continue
                 if reply.status == 403 and reason in ("upload_limit_exceeded", "rate_limit"):
                     from vidcamp.errors import DeferredError
 
                     raise DeferredError("dailymotion: quota answer (HTTP 403)",
-                                        retry_at=self.now + timedelta(seconds=DEFAULT_DEFER))
+                                        retry_at=now_utc() + timedelta(seconds=DEFAULT_DEFER))
+                self.result.polled.add(post.id)
+                if reply.status == 404 or reason == "object_not_found":
+                    self.result.gone[post.id] = "deleted"
+                    continue
                 self.result.gone[post.id] = "private"
                 continue
             if not reply.ok:
                 self._unexpected(reply, "video fields")
+            self.result.polled.add(post.id)
             answer = reply.json()
             if not isinstance(answer, dict) or str(answer.get("id")) != post.remote_id:
                 self.result.drop(post, "dailymotion: video answer is not the video asked for")
