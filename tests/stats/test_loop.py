@@ -249,3 +249,40 @@ def test_report_of_an_unknown_campaign_is_a_usage_error(loop: Loop, tmp_path: Pa
     assert done.returncode == 2
     assert done.stderr.startswith("error: report: no published posts of campaign 'nope'")
     assert "demo" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_dailymotion_views_come_from_the_asynchronous_reporting_api(loop: Loop) -> None:
+    from vidcamp.credentials import load_account, save_account
+
+    entry = load_account("brand_dm", loop.box.credentials)
+    # the sandbox takes the account's own client id and secret as its private API key
+    entry.update(reporting_key=entry["client_id"], reporting_secret=entry["client_secret"])
+    save_account("brand_dm", entry, loop.box.credentials)
+    dm = loop.publish("dailymotion", 2, T0 - hours(5))
+
+    first = loop.vidcamp("stats", "--due", at=T0)  # asks for a report; only likes so far
+    assert first.returncode == 0, first.stderr
+    assert {m for _, _, m, _ in loop.rows()} == {"likes"}
+    asked = current(loop.box.server.state)
+
+    soon = loop.vidcamp("stats", at=T0 + timedelta(seconds=30))  # every post, due or not
+    assert soon.returncode == 0, soon.stderr
+    assert "still making the report" in soon.stdout
+    assert {m for _, _, m, _ in loop.rows()} == {"likes"}
+
+    later = loop.vidcamp("stats", "--due", at=T0 + hours(1))  # the report is ready now
+    assert later.returncode == 0, later.stderr
+    done = loop.vidcamp("report", "demo", "--json", at=T0 + hours(1))
+    posts = {p["key"]: p for p in json.loads(done.stdout)["posts"]}
+    for key in dm:
+        fig = asked[loop.remote[key]]  # the report holds the figures of when it was asked
+        got = posts[key]["metrics"]
+        assert got["views"] == fig["views"]
+        assert got["watch_time"] == fig["watch_seconds"]
+        assert got["completion"] == round(round(100 * fig["complete"] / fig["views"], 2) / 100, 3)
+        assert got["shares"] is None
+    assert loop.routes()["dailymotion.reporting"] == 4  # ask, status, status, ask again
+    with Ledger.open(loop.ledger) as ledger:
+        pending = ledger.query("SELECT count(*) FROM stat_reports")[0][0]
+    assert pending == 1  # the next report is already asked for
+    assert entry["reporting_secret"] not in later.stdout + later.stderr

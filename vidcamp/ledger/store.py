@@ -141,6 +141,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             until TEXT NOT NULL,
             reason TEXT NOT NULL
         );
+        CREATE TABLE stat_reports (
+            platform TEXT NOT NULL,
+            account TEXT NOT NULL,
+            token TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            PRIMARY KEY (platform, account)
+        );
         """,
     ),
 )

@@ -5,7 +5,11 @@
 - Facebook ``GET /vNN/{video-id}/video_insights?metric=…`` (feed or Reels metric names);
 - X ``GET /2/tweets?ids=…`` (≤ 100 ids; ``public_metrics``, media ``view_count``, owner-only
   ``non_public_metrics`` for posts under 30 days old);
-- Dailymotion ``GET /video/{id}?fields=…likes_total…``.
+- Dailymotion ``GET /video/{id}?fields=…likes_total…``, and the partner Reporting API:
+  ``POST partner.api.dailymotion.com/oauth/v1/token`` (client_credentials with an account's
+  client id and secret as the private API key), ``POST …/graphql`` (``askPartnerReportFile``;
+  ``reportFile(reportToken)`` answers ``IN_PROGRESS`` until ``metrics_report_seconds`` of the
+  metrics clock have passed, then ``FINISHED`` with a CSV download link).
 
 Figures are a pure function of the post and the sandbox's metrics clock (``figures``): they
 grow with the post's age in hours, differently per post, so two readings an hour apart differ.
@@ -20,7 +24,10 @@ quota answer.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import secrets
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -37,7 +44,7 @@ from vidcamp.sandbox.common import (
     x_error,
     yt_error,
 )
-from vidcamp.sandbox.state import SandboxState
+from vidcamp.sandbox.state import Answer, SandboxState
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
@@ -307,3 +314,88 @@ def dailymotion_fields(state: SandboxState, post: dict[str, Any], fields: list[s
                              "encoding_progress": 100, "private": gone == "private",
                              "likes_total": fig["likes"], "title": post.get("title", "")}
     return {f: known[f] for f in fields if f in known}
+
+
+_PARTNER = "partner.api.dailymotion.com"
+
+
+@route("POST", _PARTNER, r"/oauth/v1/token")
+def dm_partner_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    fault_answer("dailymotion", req.enter("dailymotion", "reporting_token"))
+    form = req.form()
+    with state.lock:
+        acct = next((a for a in state.accounts.values() if a.platform == "dailymotion"
+                     and secrets.compare_digest(a.client_id, form.get("client_id", ""))
+                     and secrets.compare_digest(a.client_secret,
+                                                form.get("client_secret", ""))), None)
+        if form.get("grant_type") != "client_credentials" or acct is None:
+            raise Answer(401, {"error": "invalid_client"})
+        if "read_reports" not in form.get("scope", "").split():
+            raise Answer(400, {"error": "invalid_scope", "error_description": "read_reports"})
+        token = f"sbx-partner-{secrets.token_hex(16)}"
+        state.partner_tokens[token] = acct.name
+    return ok({"access_token": token, "token_type": "Bearer", "expires_in": 3600,
+               "scope": form.get("scope", "")})
+
+
+@route("POST", _PARTNER, r"/graphql")
+def dm_graphql(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    fault_answer("dailymotion", req.enter("dailymotion", "reporting"))
+    with state.lock:
+        owner = state.partner_tokens.get(req.bearer())
+    if owner is None:
+        raise Answer(401, {"errors": [{"message": "Invalid or expired token"}]})
+    body = req.json()
+    query, variables = str(body.get("query", "")), body.get("variables") or {}
+    now = clock(state)
+    if "askPartnerReportFile" in query:
+        spec = variables.get("input") or {}
+        if "VIDEO_ID" not in (spec.get("dimensions") or []) or not spec.get("metrics"):
+            return ok({"errors": [{"message": "dimensions must include VIDEO_ID"}]})
+        with state.lock:
+            mine = [p for p in state.posts
+                    if p["platform"] == "dailymotion" and p["account"] == owner]
+            token = secrets.token_hex(12)
+            state.reports[token] = {"account": owner, "asked": now,
+                                    "metrics": list(spec["metrics"]),
+                                    "figures": {str(p["remote_id"]): figures(p, now)
+                                                for p in mine}}
+        return ok({"data": {"askPartnerReportFile": {"reportFile": {"reportToken": token}}}})
+    if "reportFile(" in query:
+        with state.lock:
+            report = state.reports.get(str(variables.get("token", "")))
+        if report is None or report["account"] != owner:
+            return ok({"errors": [{"message": "report not found"}]})
+        done = now - report["asked"] >= float(state.settings.get("metrics_report_seconds", 60))
+        links = [{"node": {"link": f"{server.root}/storage.dailymotion.com/reports/"
+                                   f"{variables['token']}.csv"}}] if done else []
+        return ok({"data": {"partner": {"reportFile": {
+            "status": "FINISHED" if done else "IN_PROGRESS",
+            "downloadLinks": {"edges": links}}}}})
+    return ok({"errors": [{"message": "unknown operation"}]})
+
+
+@route("GET", "storage.dailymotion.com", r"/reports/(\w+)\.csv")
+def dm_report_file(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    token = req.path.rsplit("/", 1)[1].removesuffix(".csv")
+    with state.lock:
+        report = state.reports.get(token)
+    if report is None:
+        raise Answer(404, b"no such report")
+    columns = {"VIEWS": "views", "TIME_WATCHED_SECONDS": "watch_seconds"}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["video_id", *(m.lower() for m in report["metrics"])])
+    for video_id, fig in sorted(report["figures"].items()):
+        row: list[Any] = [video_id]
+        for metric in report["metrics"]:
+            if metric in columns:
+                row.append(fig[columns[metric]])
+            elif metric == "AVERAGE_WATCH_TIME_SEC":
+                row.append(round(fig["watch_seconds"] / max(1, fig["views"]), 2))
+            elif metric == "VIEW_THROUGH_RATE":
+                row.append(round(100 * fig["complete"] / max(1, fig["views"]), 2))
+            else:
+                row.append("")
+        writer.writerow(row)
+    return 200, out.getvalue().encode(), {"Content-Type": "text/csv"}

@@ -41,6 +41,7 @@ AVAILABLE: dict[str, tuple[str, ...]] = {
     "facebook": ("views", "likes", "comments", "shares", "impressions", "watch_time",
                  "avg_view_duration", "completion"),
     "x": ("views", "likes", "comments", "shares", "impressions", "completion"),
+    # views and the rest only with a partner Reporting API key (docs/stats.md)
     "dailymotion": ("views", "likes", "watch_time", "avg_view_duration", "completion"),
 }
 

@@ -62,6 +62,8 @@ class FetchResult:
     polled: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     calls: int = 0
+    # (platform, account) -> the pending asynchronous report's token (None: none pending)
+    reports: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def add(self, post: StatPost, metric: str, value: Any, source: str) -> None:
         """Keep one figure; a value that is no finite, non-negative number drops the reading."""
@@ -90,6 +92,7 @@ class FetchResult:
         self.polled |= other.polled
         self.notes.extend(other.notes)
         self.calls += other.calls
+        self.reports.update(other.reports)
 
 
 def has_scopes(entry: dict[str, Any], platform: str, feature: str) -> bool:
@@ -125,10 +128,12 @@ class StatsFlow(Flow):
 
     platform = ""
 
-    def __init__(self, posts: Sequence[StatPost], entry: dict[str, Any], now: datetime) -> None:
+    def __init__(self, posts: Sequence[StatPost], entry: dict[str, Any], now: datetime, *,
+                 pending_report: str | None = None) -> None:
         self.posts = list(posts)
         self.entry = entry
         self.now = now
+        self.pending_report = pending_report  # asynchronous report asked by an earlier run
         self.state = {}
         self.result = FetchResult()
 
@@ -489,11 +494,114 @@ class DailymotionStats(StatsFlow):
                 continue
             if "likes_total" in answer:
                 self.result.add(post, "likes", answer["likes_total"], "dailymotion.video")
-        if self.posts and not self.entry.get("reporting"):
+        live = [p for p in self.posts if p.id not in self.result.gone]
+        if not live:
+            return self.result
+        if self.entry.get("reporting_key") and self.entry.get("reporting_secret"):
+            yield from self._reporting(live)
+        else:
             self.result.notes.append(
                 "dailymotion: views, watch time and view-through rate come only from the"
-                " partner Reporting API since 2026-03-09; only likes are read for this account")
+                " partner Reporting API since 2026-03-09; only likes are read (add the private"
+                " API key as reporting_key / reporting_secret to the account to read them)")
         return self.result
+
+    def _reporting(self, live: list[StatPost]) -> FlowGen:
+        """The asynchronous Reporting API: fetch the report an earlier run asked for (when
+        ready), then ask for the next one. Its figures are per day, so they lag."""
+        account = live[0].account
+        key = ("dailymotion", account)
+        reply = yield self.call(
+            "POST", REPORTING_TOKEN, "dailymotion.reporting_token", auth="none",
+            form=(("grant_type", "client_credentials"),
+                  ("client_id", str(self.entry["reporting_key"])),
+                  ("client_secret", str(self.entry["reporting_secret"])),
+                  ("scope", "create_reports read_reports")),
+        )
+        assert reply is not None
+        answer = reply.json()
+        if not reply.ok or not isinstance(answer, dict) or not answer.get("access_token"):
+            self.result.notes.append(
+                f"dailymotion: the Reporting API refused the private API key of {account}"
+                f" (HTTP {reply.status}); views stay empty")
+            return None
+        bearer = (("Authorization", f"Bearer {answer['access_token']}"),)
+        pending = self.pending_report
+        if pending:
+            reply = yield self.call(
+                "POST", REPORTING_GRAPHQL, "dailymotion.report_status", auth="none",
+                headers=bearer, json={"query": REPORT_STATUS, "variables": {"token": pending}},
+            )
+            assert reply is not None
+            status, links = _report_status(reply.json())
+            if status in ("IN_PROGRESS", "PENDING", "QUEUED"):
+                self.result.notes.append(
+                    "dailymotion: the Reporting API is still making the report; its views"
+                    " arrive with a later run")
+                return None
+            by_id = {p.remote_id: p for p in live}
+            for link in links if status == "FINISHED" else []:
+                reply = yield self.call("GET", link, "dailymotion.report_file", auth="none")
+                assert reply is not None
+                if reply.ok:
+                    self._read_report(reply.body.decode("utf-8", "replace"), by_id)
+            self.result.reports[key] = None
+        start = min(p.publish_at for p in live).date().isoformat()
+        reply = yield self.call(
+            "POST", REPORTING_GRAPHQL, "dailymotion.report_ask", auth="none", headers=bearer,
+            json={"query": ASK_REPORT, "variables": {"input": {
+                "metrics": list(REPORT_METRICS), "dimensions": ["VIDEO_ID"],
+                "startDate": start, "endDate": self.now.date().isoformat()}}},
+        )
+        assert reply is not None
+        data = reply.json().get("data") if isinstance(reply.json(), dict) else None
+        ask = data.get("askPartnerReportFile") if isinstance(data, dict) else None
+        file = ask.get("reportFile") if isinstance(ask, dict) else None
+        token = file.get("reportToken") if isinstance(file, dict) else None
+        if token:
+            self.result.reports[key] = str(token)
+        else:
+            self.result.notes.append("dailymotion: the Reporting API made no report"
+                                     f" ({short(reply.body[:200].decode('utf-8', 'replace'))})")
+        return None
+
+    def _read_report(self, text: str, by_id: dict[str, StatPost]) -> None:
+        """One CSV of the report: a row per video, lower-case metric columns."""
+        import csv
+        import io
+
+        source = "dailymotion.reporting"
+        for row in csv.DictReader(io.StringIO(text)):
+            fields = {str(k).lower(): v for k, v in row.items()}
+            post = by_id.get(str(fields.get("video_id")))
+            if post is None:
+                continue
+            for column, metric in (("views", "views"), ("time_watched_seconds", "watch_time"),
+                                   ("average_watch_time_sec", "avg_view_duration")):
+                if fields.get(column) not in (None, ""):
+                    self.result.add(post, metric, fields[column], source)
+            rate = _number(fields.get("view_through_rate"))
+            if rate is not None:  # a percentage (unit unconfirmed in the docs)
+                self.result.add(post, "completion", min(1.0, rate / 100), source)
+
+
+REPORTING_TOKEN = "https://partner.api.dailymotion.com/oauth/v1/token"
+REPORTING_GRAPHQL = "https://partner.api.dailymotion.com/graphql"
+REPORT_METRICS = ("VIEWS", "TIME_WATCHED_SECONDS", "AVERAGE_WATCH_TIME_SEC", "VIEW_THROUGH_RATE")
+ASK_REPORT = ("mutation ($input: AskPartnerReportFileInput!) {"
+              " askPartnerReportFile(input: $input) { reportFile { reportToken } } }")
+REPORT_STATUS = ("query ($token: String!) { partner { reportFile(reportToken: $token) {"
+                 " status downloadLinks { edges { node { link } } } } } }")
+
+
+def _report_status(answer: Any) -> tuple[str, list[str]]:
+    """(status, download links) of a reportFile answer; ("", []) when it has another shape."""
+    try:
+        report = answer["data"]["partner"]["reportFile"]
+        links = [str(e["node"]["link"]) for e in report["downloadLinks"]["edges"]]
+        return str(report["status"]), links
+    except (KeyError, TypeError):
+        return "", []
 
 
 FLOWS: dict[str, type[StatsFlow]] = {

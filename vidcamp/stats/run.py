@@ -27,6 +27,7 @@ from vidcamp.stats.store import StatPost
 if TYPE_CHECKING:
     import httpx
 
+    from vidcamp.ledger.store import Ledger
     from vidcamp.publish.base import RetryPolicy
 
 log = logging.getLogger("vidcamp.stats")
@@ -153,14 +154,16 @@ def stats_due(
         report.due = len(due)
         if not due:
             return report
-        result, new_deferrals = _fetch_all(due, report, now, credentials, api_root, client,
-                                           policy)
+        result, new_deferrals = _fetch_all(ledger, due, report, now, credentials, api_root,
+                                           client, policy)
         report.rows = record(ledger, now, result.readings, polled=result.polled,
                              gone=result.gone, errors=result.dropped)
-        from vidcamp.stats.store import defer_platform
+        from vidcamp.stats.store import defer_platform, set_pending_report
 
         for platform, (until, why) in new_deferrals.items():
             defer_platform(ledger, platform, until, why)
+        for (platform, account), token in result.reports.items():
+            set_pending_report(ledger, platform, account, token, now)
     keys = {p.id: p.key for p in due}
     report.read = len(result.readings)
     report.gone = {keys[i]: kind for i, kind in result.gone.items()}
@@ -173,6 +176,7 @@ def stats_due(
 
 
 def _fetch_all(
+    ledger: Ledger,
     due: list[StatPost],
     report: StatsReport,
     now: datetime,
@@ -188,6 +192,7 @@ def _fetch_all(
     from vidcamp.publish.base import RetryPolicy, now_utc
     from vidcamp.publish.driver import Account, Driver
     from vidcamp.stats.fetch import FLOWS, FetchResult
+    from vidcamp.stats.store import pending_report
 
     if credentials is None:
         from vidcamp.paths import credentials_path
@@ -212,7 +217,8 @@ def _fetch_all(
                     f"no {platform} account {name!r} in {credentials}"
                     f" (run `vidcamp auth login {name} --platform {platform}`)")
                 continue
-            flow = FLOWS[platform](posts, entry, now)
+            flow = FLOWS[platform](posts, entry, now,
+                                   pending_report=pending_report(ledger, platform, name))
             acct = Account(name, entry, credentials, get_platform(platform).refresher)
             try:
                 with Driver(acct, policy=policy, client=http, api_root=api_root) as driver:

@@ -158,3 +158,20 @@ def readings(ledger: Ledger, post_ids: Iterable[int]) -> list[Reading]:
         ids,
     )
     return [Reading(r[0], _when(r[1]), r[2], float(r[3]), r[4]) for r in rows]
+
+
+def pending_report(ledger: Ledger, platform: str, account: str) -> str | None:
+    """The token of a report asked from an asynchronous reporting API and not yet fetched."""
+    rows = ledger.query("SELECT token FROM stat_reports WHERE platform = ? AND account = ?",
+                        (platform, account))
+    return str(rows[0][0]) if rows else None
+
+
+def set_pending_report(ledger: Ledger, platform: str, account: str, token: str | None,
+                       at: datetime) -> None:
+    with ledger.transaction() as conn:
+        conn.execute("DELETE FROM stat_reports WHERE platform = ? AND account = ?",
+                     (platform, account))
+        if token:
+            conn.execute("INSERT INTO stat_reports (platform, account, token, asked_at)"
+                         " VALUES (?, ?, ?, ?)", (platform, account, token, to_db(at)))
