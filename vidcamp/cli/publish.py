@@ -126,6 +126,6 @@ class _LazyProgress:
         if self._inner is not None:
             self._inner.update(completed)
 
-    def finish(self) -> None:
+    def finish(self, ok: bool = True) -> None:
         if self._inner is not None:
-            self._inner.finish()
+            self._inner.finish(ok)

@@ -9,10 +9,15 @@ Failure handling, by the error's ``kind``:
     defer      deferred until the platform's reset time (quota, rate window); not an attempt
     reauth     failed, with the `vidcamp auth login ACCOUNT` hint
     permanent  failed, with the platform's reason
+
+An exception that is not a ``PublishError`` is a local bug (or an OS error), never the
+platform's verdict: the post goes back to the queue without counting an attempt, the other
+posts still run, the traceback is logged (shown with ``--verbose``) and the run exits 1.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -21,7 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from vidcamp.errors import LedgerError, PartlyPublished, PublishError
+from vidcamp.errors import LedgerError, PartlyPublished, PublishError, VidcampError
 from vidcamp.ledger.clock import now as clock_now
 from vidcamp.ledger.store import (
     DEFAULT_LEASE_SECONDS,
@@ -48,6 +53,9 @@ _PROCESSING_PHASES = {
 }
 
 UploadFn = Callable[..., Any]
+BUG = "bug"  # Outcome.kind of a post stopped by a local error
+
+log = logging.getLogger("vidcamp.publish")
 
 
 @dataclass(frozen=True)
@@ -133,10 +141,17 @@ class RunReport:
         return tuple(o for o in self.outcomes if o.state not in (PUBLISHED, FAILED))
 
     @property
+    def bugs(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.kind == BUG)
+
+    @property
     def exit_code(self) -> int:
-        """0 all done, 5 something failed, 6 some done and the rest still queued."""
+        """0 all done, 1 a local error stopped a post, 5 something failed, 6 some done and the
+        rest still queued."""
         if self.dry_run:
             return 0
+        if self.bugs:
+            return 1
         if self.failed:
             return 5
         if self.waiting or self.left_due:
@@ -159,6 +174,11 @@ class RunReport:
     def raise_for_exit(self) -> None:
         """Raise the error whose exit code says how the run went (nothing when all is done)."""
         code = self.exit_code
+        if code == 1:
+            raise VidcampError(
+                f"publish: {self.summary()}; a local error stopped {len(self.bugs)} post(s),"
+                " which stay queued (run with --verbose for the traceback)"
+            )
         if code == 5:
             raise PublishError(f"publish: {self.summary()} (see `vidcamp status`)")
         if code == 6:
@@ -310,10 +330,13 @@ def _publish_one(
         raise
     except Exception as exc:  # a bug or an OS error must not stop the other posts
         beat.stop()
-        return _problem(
-            ledger, row, owner, now, kind="retry", max_attempts=max_attempts,
-            error=_scrub(f"unexpected {type(exc).__name__}: {exc}", row.account, credentials),
-        )
+        log.debug("post #%d: local error", row.id, exc_info=True)
+        error = _scrub(f"local error {type(exc).__name__}: {exc}", row.account, credentials)
+        at = now + timedelta(seconds=RETRY_BASE)
+        # not the platform's answer: no attempt is counted and the resumable state stays
+        ledger.mark_problem(row.id, owner, state=QUEUED, kind=BUG, error=error,
+                            next_attempt_at=at, count_attempt=False)
+        return Outcome(row.id, row.key, QUEUED, error=error, kind=BUG, next_attempt_at=at)
     finally:
         beat.stop()
     try:
@@ -383,6 +406,7 @@ def _scrub(text: str, account: str, credentials: Path | None) -> str:
 
 def _request(row: PostRow, publish_at: datetime | None) -> Any:
     from vidcamp.publish import UploadRequest
+    from vidcamp.publish.base import post_marker
 
     return UploadRequest(
         path=row.video,
@@ -394,6 +418,7 @@ def _request(row: PostRow, publish_at: datetime | None) -> Any:
         publish_at=publish_at,
         thumbnail=row.thumbnail,
         made_for_kids=row.made_for_kids,
+        marker=post_marker(row.key, row.render_hash),
     )
 
 
@@ -439,9 +464,9 @@ class _LedgerProgress:
                 self.post_id, self.owner, completed, self.total, self.lease_seconds
             )
 
-    def finish(self) -> None:
+    def finish(self, ok: bool = True) -> None:
         if self.inner is not None:
-            self.inner.finish()
+            self.inner.finish(ok)
 
 
 class _Heartbeat:

@@ -62,6 +62,9 @@ class UploadRequest:
     publish_at: datetime | None = None  # tz-aware; scheduled publishing (not on X)
     thumbnail: Path | None = None
     made_for_kids: bool = False
+    # a token unique to this post (see ``vidcamp.publish.base.post_marker``); the ledger derives
+    # it from the post's key and render hash; empty: a random one is kept in the resumable state
+    marker: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,10 +141,12 @@ def upload(
     with Driver(acct, policy=policy, progress=progress, on_state=on_state, client=client,
                 api_root=api_root) as drv:
         drv.progress.start(f"{preset.platform}:{request.path.name}", size)
+        done = False
         try:
             result: UploadResult = drv.run(flow)
+            done = True
         finally:
-            drv.progress.finish()
+            drv.progress.finish(done)
     return result
 
 

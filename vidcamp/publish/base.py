@@ -156,6 +156,20 @@ def api_url(url: str, root: str | None = None) -> str:
     return f"{root.rstrip('/')}/{parts.netloc}{rest}"
 
 
+def post_marker(*parts: str) -> str:
+    """A short token unique to one post (``vc`` + 16 hex digits), derived from ``parts``.
+
+    Sent with the post where the platform stores it (a Dailymotion tag), so a run that does not
+    know whether its create request arrived can find exactly its own post, never another one
+    with the same title. Without ``parts``: random (kept in the resumable state)."""
+    import hashlib
+    import secrets
+
+    if not parts:
+        return "vc" + secrets.token_hex(8)
+    return "vc" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 

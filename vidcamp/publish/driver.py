@@ -182,12 +182,22 @@ class Driver:
                 self.refresh()
             gen = flow.steps()
             reply: Reply | None = None
+            asked: Call | None = None  # the call ``reply`` answers
             waited = 0.0
             while True:
                 try:
                     step = gen.send(reply)
                 except StopIteration as stop:
                     return stop.value
+                except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                    if reply is None or asked is None:
+                        raise  # no answer was being read: a local bug, not the platform's
+                    # the flow choked on an answer that does not have the documented shape
+                    raise PermanentPublishError(
+                        f"{flow.platform}: unexpected answer from the platform to"
+                        f" {asked.route} (HTTP {reply.status}:"
+                        f" {type(exc).__name__}: {self.account.scrub(short(str(exc), 80))})"
+                    ) from exc
                 reply = None
                 if isinstance(step, Checkpoint):
                     self._checkpoint(step.state)
@@ -201,17 +211,12 @@ class Driver:
                         )
                     self.policy.sleep(step.seconds)
                 else:
+                    asked = step
                     reply = self.exchange(flow, step)
         except PublishError as exc:
             exc.message = self.account.scrub(exc.message)
             exc.args = (exc.message,)
             raise
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            # an answer that does not have the documented shape
-            raise PermanentPublishError(
-                f"{flow.platform}: unexpected answer from the platform"
-                f" ({type(exc).__name__}: {self.account.scrub(short(str(exc), 80))})"
-            ) from exc
 
     def _checkpoint(self, state: dict[str, Any]) -> None:
         if state != self.last_state:

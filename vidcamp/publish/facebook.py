@@ -8,16 +8,17 @@ after a failure or in a new process ``GET /{video_id}?fields=status`` gives
 ``upload_phase=finish`` with ``video_state`` PUBLISHED, SCHEDULED (+``scheduled_publish_time``)
 or DRAFT (private/unlisted: a Page has no unlisted posts, so both stay unpublished drafts).
 
-Feed video (developers.facebook.com/docs/video-api/guides/publishing): ``upload_phase=start``
+Feed video (developers.facebook.com/docs/video-api/guides/publishing), on
+``graph-video.facebook.com`` as that guide requires for uploads: ``upload_phase=start``
 with ``file_size`` → session and the first ``[start_offset, end_offset)``; ``transfer`` each
 range as ``video_file_chunk`` until the offsets meet (an error with subcode 1363037 carries the
 right offsets in ``error_data``, which are adopted); ``finish`` with title, description and
 ``published``/``scheduled_publish_time``.
 
-Never posting twice: before ``finish`` the state records ``phase=finishing``. A new process
-resuming in that phase (or a finish whose answer was lost) first reads
-``GET /{video_id}?fields=status``; if ``publishing_phase`` has started or completed, the post
-exists and finish is not sent again.
+Never posting twice: the state records ``finish_sent`` before ``finish`` is sent. Only a process
+resuming after that point (or a finish whose answer was lost) reads
+``GET /{video_id}?fields=status`` first; if ``publishing_phase`` has started or completed, the
+post exists and finish is not sent again. The lookup is by the upload's own ``video_id``.
 
 Page access tokens are long-lived and have no refresh grant: error code 190 means the account
 must be authorised again (``vidcamp auth login``).
@@ -46,6 +47,8 @@ from vidcamp.publish.base import (
 
 GRAPH_VERSION = "v21.0"
 GRAPH = f"https://graph.facebook.com/{GRAPH_VERSION}"
+# "videos must be published to graph-video.facebook.com" (video upload guide): feed uploads
+GRAPH_VIDEO = f"https://graph-video.facebook.com/{GRAPH_VERSION}"
 
 _RETRY_CODES = {1, 2, 4, 17, 32, 341, 613}
 _RETRY_SUBCODES = {6000, 1363019, 1363030}
@@ -101,6 +104,8 @@ class FacebookFlow(Flow):
             and resume.get("size") == self.size
         ):
             self.state = dict(resume)
+            if self.state.get("phase") == "finishing":
+                self.state.setdefault("finish_sent", True)  # saved before finish_sent existed
 
     def steps(self) -> FlowGen:
         if self.state["phase"] in ("new", "uploading"):
@@ -108,7 +113,7 @@ class FacebookFlow(Flow):
                 yield from self._reels_upload()
             else:
                 yield from self._video_upload()
-            yield self._checkpoint(phase="finishing", offset=self.size)
+            yield self._checkpoint(phase="finishing", offset=self.size, finish_sent=False)
         if self.state["phase"] == "finishing":
             yield from self._finish()
         video_id = str(self.state["video_id"])
@@ -161,7 +166,7 @@ class FacebookFlow(Flow):
     # -- feed video -----------------------------------------------------------------------
 
     def _video_upload(self) -> FlowGen:
-        url = f"{GRAPH}/{self.page_id}/videos"
+        url = f"{GRAPH_VIDEO}/{self.page_id}/videos"
         if not self.state.get("session_id"):
             reply = yield Call("POST", url, "facebook.start",
                                form=(("upload_phase", "start"), ("file_size", str(self.size))),
@@ -210,11 +215,13 @@ class FacebookFlow(Flow):
 
     def _finish(self) -> FlowGen:
         while True:
-            if self.state.get("video_id"):
+            if self.state.get("finish_sent") and self.state.get("video_id"):
                 status = yield from self._status()
                 publishing = status.get("publishing_phase") or {}
                 if publishing.get("status") in ("in_progress", "complete"):
                     return  # an earlier finish went through; do not send it again
+            elif not self.state.get("finish_sent"):
+                yield self._checkpoint(finish_sent=True)
             reply = yield self._finish_call()
             assert reply is not None
             if reply.ok:
@@ -242,7 +249,7 @@ class FacebookFlow(Flow):
                            ("scheduled_publish_time", str(int(r.publish_at.timestamp())))]
             else:
                 fields.append(("published", "true" if publish else "false"))
-            url = f"{GRAPH}/{self.page_id}/videos"
+            url = f"{GRAPH_VIDEO}/{self.page_id}/videos"
         return Call("POST", url, "facebook.finish", form=tuple(fields), auth="form",
                     on_failure="deliver")
 

@@ -117,7 +117,7 @@ def dm_list(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Res
     listed = []
     for p in list(reversed(mine))[:limit]:
         full = {"id": p["remote_id"], "title": p["title"], "created_time": int(p["created_at"]),
-                "description": p["description"]}
+                "description": p["description"], "tags": list(p.get("tags") or [])}
         listed.append({f: full.get(f) for f in fields})
     return ok({"page": 1, "limit": limit, "explicit": False, "total": len(mine),
                 "has_more": len(mine) > limit, "list": listed})

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
 
 _FB = "graph.facebook.com"
+# the Graph API video upload guide: feed videos are uploaded to graph-video.facebook.com
+_FB_VIDEO = "graph-video.facebook.com"
 _V = r"/v\d+\.\d+"
 
 
@@ -146,7 +148,7 @@ def fb_status(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
         }})
 
 
-@route("POST", _FB, _V + r"/(\d+)/videos")
+@route("POST", _FB_VIDEO, _V + r"/(\d+)/videos")
 def fb_videos(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     page = req.path.split("/")[2]
     if req.headers.get("Content-Type", "").startswith("multipart/"):
