@@ -286,3 +286,32 @@ def test_dailymotion_views_come_from_the_asynchronous_reporting_api(loop: Loop) 
         pending = ledger.query("SELECT count(*) FROM stat_reports")[0][0]
     assert pending == 1  # the next report is already asked for
     assert entry["reporting_secret"] not in later.stdout + later.stderr
+
+
+def test_stats_and_report_rehearse_against_the_sandbox_with_the_rehearsal_ledger(
+    loop: Loop, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    loop.ledger = tmp_path / "ledger.sandbox.sqlite3"  # where --sandbox runs record posts
+    keys = loop.publish("youtube", 2, T0 - hours(3))
+    env = {k: v for k, v in loop.clock(T0).items() if k != "VIDCAMP_API_ROOT"}
+    env.update(VIDCAMP_LEDGER=str(tmp_path / "ledger.sqlite3"),  # the real one: absent
+               VIDCAMP_CREDENTIALS=str(tmp_path / "no-real-credentials.yaml"),
+               VIDCAMP_SANDBOX_URL=loop.box.url,
+               VIDCAMP_SANDBOX_CREDENTIALS=str(loop.box.credentials))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "vidcamp", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    done = run("stats", "--due", "--sandbox", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["read"] == 2
+    report = run("report", "demo", "--sandbox", "--json")
+    assert report.returncode == 0, report.stderr
+    assert {p["key"] for p in json.loads(report.stdout)["posts"]} == set(keys)
+    assert not (tmp_path / "ledger.sqlite3").exists()  # the real ledger was not touched

@@ -117,6 +117,8 @@ def login(
         entry["access_token"] = answer["access_token"]
         if answer.get("refresh_token"):
             entry["refresh_token"] = answer["refresh_token"]
+        if answer.get("scope"):  # what the user granted: `vidcamp stats` checks it
+            entry["scope"] = str(answer["scope"])
         when = expires_at(answer.get("expires_in"))
         if when:
             entry["expires_at"] = when
