@@ -131,6 +131,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE stat_polls (
             post_id INTEGER PRIMARY KEY REFERENCES posts (id),
             last_polled_at TEXT,
+            next_due_at TEXT,
             polls INTEGER NOT NULL DEFAULT 0,
             gone TEXT CHECK (gone IN ('deleted', 'private')),
             gone_at TEXT,
@@ -141,6 +142,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             until TEXT NOT NULL,
             reason TEXT NOT NULL
         );
+        CREATE INDEX stat_polls_due ON stat_polls (next_due_at);
         CREATE TABLE stat_reports (
             platform TEXT NOT NULL,
             account TEXT NOT NULL,

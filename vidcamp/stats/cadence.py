@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from vidcamp.errors import UsageError
 
@@ -43,6 +43,31 @@ class Cadence:
                 return every
         return self.after
 
+    def _wait(self, age: timedelta) -> timedelta:
+        every = self.interval(age)
+        return every - min(every * _SLACK_FRACTION, _SLACK_CAP)
+
+    def next_due(self, platform: str, published_at: datetime, polled: datetime) -> datetime:
+        """When a post read at ``polled`` is due again: the first time ``t`` at which
+        ``t - polled`` reaches the interval for the post's age at ``t`` (less the slack), and,
+        on X, the UTC-day limit allows it. Stored with each reading, so an idle cron run is
+        one indexed query."""
+        due = polled + self._wait(polled - published_at)
+        for _ in range(len(self.bands) + 1):  # intervals only grow: a few steps settle it
+            later = polled + self._wait(due - published_at)
+            if later <= due:
+                break
+            due = later
+        if platform == "x":
+            midnight = datetime.combine(polled.date() + timedelta(days=1), time(),
+                                        tzinfo=polled.tzinfo)
+            allowed = midnight
+            if self.x_per_day > 1:
+                gap = timedelta(days=1) / self.x_per_day
+                allowed = min(midnight, polled + gap - min(gap * _SLACK_FRACTION, _SLACK_CAP))
+            due = max(due, allowed)
+        return due
+
     def is_due(
         self, platform: str, published_at: datetime, last_polled: datetime | None,
         now: datetime,
@@ -50,23 +75,7 @@ class Cadence:
         """Whether a post published at ``published_at`` should be read at ``now``."""
         if published_at > now:
             return False
-        if last_polled is None:
-            return True
-        every = self.interval(now - published_at)
-        slack = min(every * _SLACK_FRACTION, _SLACK_CAP)
-        if now < last_polled + every - slack:
-            return False
-        if platform == "x":
-            return self._x_allows(last_polled, now)
-        return True
-
-    def _x_allows(self, last_polled: datetime, now: datetime) -> bool:
-        if last_polled.date() < now.date():
-            return True  # a new UTC day: the first read of the day is always allowed
-        if self.x_per_day <= 1:
-            return False
-        gap = timedelta(days=1) / self.x_per_day
-        return now - last_polled >= gap - min(gap * _SLACK_FRACTION, _SLACK_CAP)
+        return last_polled is None or now >= self.next_due(platform, published_at, last_polled)
 
 
 def parse_duration(text: str, *, what: str = "schedule") -> timedelta:

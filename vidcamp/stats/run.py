@@ -139,11 +139,11 @@ def stats_due(
     from vidcamp.stats.store import active_deferrals, published_posts, record
 
     with Ledger.open(ledger_path, create=False) as ledger:
-        live = [p for p in published_posts(ledger, campaign) if p.gone is None]
-        due = (
-            [p for p in live if p.publish_at <= now] if all_posts
-            else due_posts(live, cadence, now)
-        )
+        # SQLite leaves out posts gone, not yet out, or read more recently than the shortest
+        # interval allows; the schedule decides about the rest
+        live = published_posts(ledger, campaign, live_at=now,
+                               due_by=None if all_posts else now)
+        due = live if all_posts else due_posts(live, cadence, now)
         deferrals = active_deferrals(ledger, now)
         for post in due:
             if post.platform in deferrals:
@@ -156,8 +156,11 @@ def stats_due(
             return report
         result, new_deferrals = _fetch_all(ledger, due, report, now, credentials, api_root,
                                            client, policy)
+        # the schedule's time, without X's per-day limit (checked per run, so raising
+        # --x-per-day takes effect at once): SQLite looks no further than this
+        next_due = {p.id: cadence.next_due("", p.publish_at, now) for p in due}
         report.rows = record(ledger, now, result.readings, polled=result.polled,
-                             gone=result.gone, errors=result.dropped)
+                             gone=result.gone, errors=result.dropped, next_due=next_due)
         from vidcamp.stats.store import defer_platform, set_pending_report
 
         for platform, (until, why) in new_deferrals.items():

@@ -58,12 +58,26 @@ WHERE p.state = 'published' AND p.remote_id IS NOT NULL
 """
 
 
-def published_posts(ledger: Ledger, campaign: str | None = None) -> list[StatPost]:
-    """Every published post with a platform id (one campaign's, or all)."""
+def published_posts(
+    ledger: Ledger, campaign: str | None = None, *, live_at: datetime | None = None,
+    due_by: datetime | None = None,
+) -> list[StatPost]:
+    """Every published post with a platform id (one campaign's, or all).
+
+    ``live_at``: only posts not gone and published by then; ``due_by``: only posts never read
+    or whose next reading (``next_due_at``, stored with each reading) has come by then, so an
+    idle cron run is one indexed query.
+    """
     sql, args = _POSTS_SQL, []
     if campaign is not None:
         sql += " AND p.campaign = ?"
         args.append(campaign)
+    if live_at is not None:
+        sql += " AND s.gone IS NULL AND p.publish_at <= ?"
+        args.append(to_db(live_at))
+    if due_by is not None:
+        sql += " AND (s.next_due_at IS NULL OR s.next_due_at <= ?)"
+        args.append(to_db(due_by))
     rows = ledger.query(sql + " ORDER BY p.campaign, p.clip_id, p.target, p.account", args)
     return [
         StatPost(
@@ -71,16 +85,22 @@ def published_posts(ledger: Ledger, campaign: str | None = None) -> list[StatPos
             target=r["target"], platform=r["platform"], preset=r["preset"],
             account=r["account"], remote_id=r["remote_id"], url=r["url"], title=r["title"],
             privacy=r["privacy"], publish_at=_when(r["publish_at"]),
-            last_polled_at=from_db(r["last_polled_at"]), polls=r["polls"], gone=r["gone"],
+            last_polled_at=_when(r["last_polled_at"]) if r["last_polled_at"] else None,
+            polls=r["polls"], gone=r["gone"],
         )
         for r in rows
     ]
 
 
 def _when(text: str) -> datetime:
-    value = from_db(text)
-    assert value is not None
-    return value
+    """A stored time (``clock.to_db`` form, e.g. ``2026-12-01T09:00:00.000000Z``), parsed fast:
+    an idle cron run reads every live post's times, and strptime would dominate it."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        value = from_db(text)
+        assert value is not None
+        return value
 
 
 def active_deferrals(ledger: Ledger, now: datetime) -> dict[str, tuple[datetime, str]]:
@@ -109,15 +129,18 @@ def record(
     polled: Iterable[int] = (),
     gone: Mapping[int, str] | None = None,
     errors: Mapping[int, str] | None = None,
+    next_due: Mapping[int, datetime] | None = None,
 ) -> int:
     """Store one run's readings and poll state in one transaction; the number of rows added.
 
     ``readings``: post id -> metric -> (value, source). ``polled``: posts asked about (their
     last poll time moves to ``at`` even when nothing usable came back). ``gone``: post id ->
     "deleted" | "private", recorded once. ``errors``: post id -> why its reading was dropped.
+    ``next_due``: post id -> when it is due again under the schedule of this run.
     """
     gone = gone or {}
     errors = errors or {}
+    next_due = next_due or {}
     stamp = to_db(at)
     added = 0
     touched = set(polled) | set(readings) | set(gone) | set(errors)
@@ -131,12 +154,13 @@ def record(
                 )
                 added += 1
         for post_id in touched:
+            due = next_due.get(post_id)
             conn.execute(
-                "INSERT INTO stat_polls (post_id, last_polled_at, polls, last_error)"
-                " VALUES (?, ?, 1, ?) ON CONFLICT (post_id) DO UPDATE SET"
-                " last_polled_at = excluded.last_polled_at, polls = polls + 1,"
-                " last_error = excluded.last_error",
-                (post_id, stamp, errors.get(post_id)),
+                "INSERT INTO stat_polls (post_id, last_polled_at, next_due_at, polls, last_error)"
+                " VALUES (?, ?, ?, 1, ?) ON CONFLICT (post_id) DO UPDATE SET"
+                " last_polled_at = excluded.last_polled_at, next_due_at = excluded.next_due_at,"
+                " polls = polls + 1, last_error = excluded.last_error",
+                (post_id, stamp, None if due is None else to_db(due), errors.get(post_id)),
             )
         for post_id, kind in gone.items():
             conn.execute(
