@@ -207,6 +207,9 @@ def plan_posts(
                 mode = "cron"  # e.g. X: its API cannot schedule, so cron posts it on time
             values = _template_values(loaded, clip, target, variant.target, preset)
             title = render_template(target.title or "{clip.title}", values).strip()
+            rotation = _rotation(loaded, clip, target, values)
+            if rotation is not None and rotation.titles:
+                title = rotation.titles[0]
             description = render_template(
                 target.description or "{clip.description}", values
             ).strip()
@@ -228,9 +231,24 @@ def plan_posts(
                     description=description,
                     tags=tuple(t.lstrip("#") for t in clip.tags or ()),
                     made_for_kids=bool(clip.made_for_kids),
+                    rotation=rotation,
                 )
             )
     return sorted(posts, key=lambda p: (p.publish_at, p.clip_id, p.target))
+
+
+def _rotation(
+    loaded: LoadedCampaign, clip: Clip, target: Target, values: dict[str, str]
+) -> jobs.Rotation | None:
+    """The clip's title/thumbnail variants, each title through the target's title template."""
+    if clip.rotate is None or not (clip.titles or clip.thumbnails):
+        return None
+    titles = tuple(
+        render_template(target.title or "{clip.title}", {**values, "clip.title": t}).strip() or t
+        for t in clip.titles or ()
+    )
+    thumbnails = tuple(loaded.resolve(p) for p in clip.thumbnails or ())
+    return jobs.Rotation(clip.rotate.total_seconds(), titles, thumbnails)
 
 
 def _publish_time(

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 @campaign_argument
 @render_options
 @click.option("--no-queue", is_flag=True, help="Render only; do not queue posts in the ledger.")
+@click.option("--allow-duplicate", is_flag=True,
+              help="Queue a video even if the same content already goes to the same account.")
 def command(
     campaign_file: Path, force: bool, jobs_parallel: int | None, quiet: bool,
-    encoder: str | None, build_dir: Path | None, no_queue: bool,
+    encoder: str | None, build_dir: Path | None, no_queue: bool, allow_duplicate: bool,
 ) -> None:
     """Validate CAMPAIGN.yaml, render every variant, queue every post.
 
@@ -39,10 +41,10 @@ def command(
     if no_queue:
         return
     posts = plan_posts(loaded, renders, now=datetime.now(UTC))
-    _queue_posts(posts, quiet=quiet)
+    _queue_posts(posts, quiet=quiet, allow_duplicate=allow_duplicate)
 
 
-def _queue_posts(posts: list[Post], *, quiet: bool) -> None:
+def _queue_posts(posts: list[Post], *, quiet: bool, allow_duplicate: bool = False) -> None:
     """Queue the build's posts in the ledger and say what changed."""
     from vidcamp.ledger import queue_posts
 
@@ -50,7 +52,7 @@ def _queue_posts(posts: list[Post], *, quiet: bool) -> None:
         if not quiet:
             click.echo("no posts to queue: add `accounts:` to the campaign to publish", err=True)
         return
-    report = queue_posts(posts)
+    report = queue_posts(posts, allow_duplicate=allow_duplicate)
     lines = report.summary()
     # republish / busy / cancelled notices matter even with --quiet; the counts line does not
     for line in lines if not quiet else lines[1:]:

@@ -80,6 +80,11 @@ def command(
         progress=progress, max_attempts=max_attempts, on_outcome=show,
         chunk_size=_chunk_size(), api_root=api_root, credentials=credentials,
     )
+    for swap in report.swaps:
+        if swap.error:
+            click.echo(swap.line(), err=True)
+        elif not quiet and not as_json:
+            click.echo(swap.line())
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     elif dry_run:

@@ -103,22 +103,50 @@ def _fields(post: Post) -> dict[str, Any]:
         "description": post.description,
         "tags": json.dumps(list(post.tags)),
         "made_for_kids": 1 if post.made_for_kids else 0,
+        "rotation": None if post.rotation is None else json.dumps(post.rotation.to_json()),
     }
 
 
 _RENDER = ("render_hash", "video")
 
 
+def _refuse_duplicate(conn: Any, post: Post) -> None:
+    """``UsageError`` when the same content already goes to the same account as another post."""
+    from vidcamp.errors import UsageError
+
+    earlier = conn.execute(
+        "SELECT id, key, state, url FROM posts WHERE account = ? AND platform = ?"
+        " AND render_hash = ? AND key != ? AND state != 'cancelled' ORDER BY id LIMIT 1",
+        (post.account, post.platform, post.render_hash, post.key),
+    ).fetchone()
+    if earlier is None:
+        return
+    where = (f"published at {earlier['url']}" if earlier["url"]
+             else f"{earlier['state']}, not published yet")
+    raise UsageError(
+        f"{post.key}: the same video already goes to account {post.account!r} as"
+        f" #{earlier['id']} {earlier['key']} ({where}); nothing queued"
+        " (pass --allow-duplicate to post it again)"
+    )
+
+
 def queue_posts(
-    posts: Sequence[Post], *, ledger_path: Path | None = None, now: datetime | None = None
+    posts: Sequence[Post], *, ledger_path: Path | None = None, now: datetime | None = None,
+    allow_duplicate: bool = False,
 ) -> QueueReport:
-    """Put a campaign's posts in the ledger: never twice; changed renders handled by the rules."""
+    """Put a campaign's posts in the ledger: never twice; changed renders handled by the rules.
+
+    A new post whose rendered content (``render_hash``) already goes to the same account under
+    another key — another campaign, clip or target — is refused (``UsageError`` naming the
+    earlier post and its URL, nothing queued) unless ``allow_duplicate``.
+    """
     with Ledger.open(ledger_path) as ledger:
-        return queue_into(ledger, posts, now=now)
+        return queue_into(ledger, posts, now=now, allow_duplicate=allow_duplicate)
 
 
 def queue_into(
-    ledger: Ledger, posts: Sequence[Post], *, now: datetime | None = None
+    ledger: Ledger, posts: Sequence[Post], *, now: datetime | None = None,
+    allow_duplicate: bool = False,
 ) -> QueueReport:
     """``queue_posts`` on an open ledger, all posts in one transaction."""
     now = now or clock_now()
@@ -139,6 +167,8 @@ def queue_into(
             fields = _fields(post)
             due = fields["publish_at"] if fields["mode"] == "cron" else to_db(now)
             raw = conn.execute("SELECT * FROM posts WHERE key = ?", (key,)).fetchone()
+            if raw is None and not allow_duplicate:
+                _refuse_duplicate(conn, post)
             if raw is None:
                 cols = {**fields, "key": key, "state": QUEUED, "attempts": 0,
                         "next_attempt_at": due, "created_at": stamp, "updated_at": stamp}

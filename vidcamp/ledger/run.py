@@ -10,6 +10,10 @@ Failure handling, by the error's ``kind``:
     reauth     failed, with the `vidcamp auth login ACCOUNT` hint
     permanent  failed, with the platform's reason
 
+Rotation: a published post whose clip gives ``titles:``/``thumbnails:`` with ``rotate:`` has its
+swaps planned when it is published; each run performs the swaps that are due, each once (a
+ledger event per swap, so statistics can be attributed to the title that was live).
+
 An exception that is not a ``PublishError`` is a local bug (or an OS error), never the
 platform's verdict: the post goes back to the queue without counting an attempt, the other
 posts still run, the traceback is logged (shown with ``--verbose``) and the run exits 1.
@@ -119,6 +123,27 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class SwapOutcome:
+    """One title/thumbnail swap this run performed (or tried)."""
+
+    post_id: int
+    key: str
+    n: int
+    field: str
+    value: str
+    error: str | None = None
+
+    def line(self) -> str:
+        if self.error:
+            return f"swap failed #{self.post_id} {self.key} {self.field} {self.n}: {self.error}"
+        return f"swapped #{self.post_id} {self.key} {self.field} -> {self.value}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.post_id, "key": self.key, "n": self.n, "field": self.field,
+                "value": self.value, "error": self.error}
+
+
+@dataclass(frozen=True)
 class RunReport:
     """The whole run: each post's outcome, and how many due posts this run left alone."""
 
@@ -127,6 +152,7 @@ class RunReport:
     left_due: int = 0  # due but not taken (--limit, or held by another run)
     dry_run: bool = False
     would_publish: tuple[PostRow, ...] = field(default=())
+    swaps: tuple[SwapOutcome, ...] = ()
 
     @property
     def published(self) -> tuple[Outcome, ...]:
@@ -193,6 +219,7 @@ class RunReport:
             "outcomes": [o.to_json() for o in self.outcomes],
             "would_publish": [r.to_json() for r in self.would_publish],
             "left_due": self.left_due,
+            "swaps": [s.to_json() for s in self.swaps],
         }
 
 
@@ -211,6 +238,7 @@ def publish_due(
     chunk_size: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     api_root: str | None = None,
+    edit: UploadFn | None = None,
 ) -> RunReport:
     """Upload every due post (or ``limit`` of them); never raises for a post's own failure."""
     if ledger_path is None:
@@ -249,7 +277,58 @@ def publish_due(
             if on_outcome is not None:
                 on_outcome(outcome)
         left = len([r for r in ledger.due(now, campaign=campaign) if r.id not in done])
-    return RunReport(ledger=ledger_path, outcomes=tuple(outcomes), left_due=left)
+        swaps = _rotate_due(ledger, now, campaign=campaign, edit=edit, credentials=credentials,
+                            api_root=api_root)
+    return RunReport(ledger=ledger_path, outcomes=tuple(outcomes), left_due=left,
+                     swaps=tuple(swaps))
+
+
+def _rotate_due(
+    ledger: Ledger,
+    now: datetime,
+    *,
+    campaign: str | None,
+    edit: UploadFn | None,
+    credentials: Path | None,
+    api_root: str | None,
+) -> list[SwapOutcome]:
+    """Perform every due title/thumbnail swap once; a failed one waits for the next run."""
+    due = ledger.due_swaps(now)
+    if not due:
+        return []
+    from vidcamp.publish import EditRequest
+
+    if edit is None:
+        from vidcamp.publish import edit as edit_fn
+
+        edit = edit_fn
+    done: list[SwapOutcome] = []
+    for swap in due:
+        row = ledger.get(swap.post_id)
+        if (campaign is not None and row.campaign != campaign) or not row.remote_id:
+            continue
+        if not ledger.start_swap(swap.id, now):
+            continue  # another run has it
+        request = EditRequest(
+            remote_id=row.remote_id, preset=row.preset,
+            title=swap.value if swap.field == "title" else None,
+            thumbnail=Path(swap.value) if swap.field == "thumbnail" else None,
+            description=row.description, tags=row.tags,
+        )
+        error = _try_edit(edit, request, row, credentials, api_root)
+        ledger.finish_swap(swap, now, error=error)
+        done.append(SwapOutcome(row.id, row.key, swap.n, swap.field, swap.value, error))
+    return done
+
+
+def _try_edit(edit: UploadFn, request: Any, row: PostRow, credentials: Path | None,
+              api_root: str | None) -> str | None:
+    extra: dict[str, Any] = {} if api_root is None else {"api_root": api_root}
+    try:
+        edit(request, row.account, credentials=credentials, **extra)
+    except PublishError as exc:
+        return exc.message
+    return None
 
 
 def _publish_one(
@@ -341,6 +420,8 @@ def _publish_one(
         beat.stop()
     try:
         published = ledger.mark_published(row.id, owner, str(result.remote_id), str(result.url))
+        if row.rotation:
+            ledger.plan_swaps(row.id, live_at=scheduled_for or now)
     except LeaseLost as exc:
         # another run holds the post now; it resumes from the saved state, which knows the
         # post was created, so it records it without posting again

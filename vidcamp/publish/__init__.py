@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from vidcamp.publish.base import RetryPolicy
     from vidcamp.publish.progress import ProgressSink
 
-__all__ = ["ProgressSink", "RetryPolicy", "UploadRequest", "UploadResult", "default_progress",
-           "upload"]
+__all__ = ["EditRequest", "ProgressSink", "RetryPolicy", "UploadRequest", "UploadResult",
+           "default_progress", "edit", "upload"]
 
 _LAZY = {
     "RetryPolicy": "vidcamp.publish.base",
@@ -76,7 +76,53 @@ class UploadResult:
     state: str  # "published" | "scheduled" | "processing"
 
 
+@dataclass(frozen=True)
+class EditRequest:
+    """A change to a published post: a new title and/or thumbnail (title/thumbnail rotation)."""
+
+    remote_id: str
+    preset: str
+    title: str | None = None
+    thumbnail: Path | None = None
+    # YouTube's videos.update replaces the whole snippet: the fields that must stay as they are
+    description: str = ""
+    tags: tuple[str, ...] = ()
+
+
 DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024
+
+
+def edit(
+    request: EditRequest,
+    account: str,
+    *,
+    credentials: Path | None = None,
+    policy: RetryPolicy | None = None,
+    client: httpx.Client | None = None,
+    api_root: str | None = None,
+) -> None:
+    """Change a published post's title and/or thumbnail where the platform allows it."""
+    from vidcamp.credentials import load_account
+    from vidcamp.errors import PermanentPublishError
+    from vidcamp.platforms import get_platform
+    from vidcamp.presets import PRESETS
+    from vidcamp.publish.driver import Account, Driver
+
+    preset = PRESETS[request.preset]
+    platform = get_platform(preset.platform)
+    builder = platform.client().build_edit
+    if builder is None:
+        raise PermanentPublishError(f"{platform.label} posts cannot be edited")
+    if request.thumbnail is not None and not request.thumbnail.is_file():
+        raise PermanentPublishError(f"{request.thumbnail}: no such thumbnail file")
+    entry = load_account(account, credentials)
+    if credentials is None:
+        from vidcamp.paths import credentials_path
+
+        credentials = credentials_path()
+    acct = Account(account, entry, credentials, platform.refresher)
+    with Driver(acct, policy=policy, client=client, api_root=api_root) as drv:
+        drv.run(builder(request, entry))
 
 
 def upload(

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from vidcamp.presets import Preset
-    from vidcamp.publish import UploadRequest
+    from vidcamp.publish import EditRequest, UploadRequest
 
 AuthMode = Literal["bearer", "oauth", "form", "query", "none"]
 FailureKind = Literal["retry", "defer", "reauth", "permanent", "refresh"]
@@ -324,9 +324,21 @@ class FlowBuilder(Protocol):
     ) -> Flow: ...
 
 
+class EditBuilder(Protocol):
+    """Builds the flow that changes a published post's title or thumbnail."""
+
+    def __call__(self, request: EditRequest, entry: dict[str, Any]) -> Flow: ...
+
+
 @dataclass(frozen=True)
 class PlatformClient:
     """What a client module under ``vidcamp.publish`` exports as ``CLIENT`` (checked by mypy)."""
 
     platform: str
     build_flow: FlowBuilder
+    build_edit: EditBuilder | None = None  # None: posts cannot be edited (X)
+
+
+def image_type(image: bytes) -> str:
+    """``image/png`` or ``image/jpeg`` from the file's first bytes."""
+    return "image/png" if image[:4] == b"\x89PNG" else "image/jpeg"

@@ -23,7 +23,7 @@ from typing import Any
 
 from vidcamp.errors import PermanentPublishError
 from vidcamp.presets import Preset
-from vidcamp.publish import UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     Failure,
@@ -33,6 +33,7 @@ from vidcamp.publish.base import (
     Multipart,
     PlatformClient,
     Reply,
+    image_type,
     now_utc,
     post_marker,
     retry_after_seconds,
@@ -55,9 +56,6 @@ def build_flow(
 ) -> DailymotionFlow:
     channel = str(entry.get("channel") or "news")
     return DailymotionFlow(request, channel=channel, resume=resume)
-
-
-CLIENT = PlatformClient("dailymotion", build_flow)
 
 
 class DailymotionFlow(Flow):
@@ -179,3 +177,44 @@ class DailymotionFlow(Flow):
         if reply.status == 403 and kind in ("insufficient_scope", "access_forbidden"):
             return Failure("reauth", what)
         return Failure("permanent", what)
+
+
+class DailymotionEdit(DailymotionFlow):
+    """``POST /video/{id}`` with ``title`` and/or ``thumbnail_url`` (the image uploaded first,
+    through ``/file/upload`` like a video)."""
+
+    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
+        self.edit = request
+        self.state = {"platform": "dailymotion", "phase": "edit"}
+
+    def steps(self) -> FlowGen:
+        r = self.edit
+        fields: list[tuple[str, str]] = []
+        if r.title is not None:
+            fields.append(("title", r.title))
+        if r.thumbnail is not None:
+            reply = yield Call("GET", f"{API}/file/upload", "dailymotion.file_upload")
+            assert reply is not None
+            upload_url = reply.json().get("upload_url")
+            if not upload_url:
+                raise PermanentPublishError("dailymotion: /file/upload gave no upload_url")
+            image = r.thumbnail.read_bytes()
+            reply = yield Call("POST", str(upload_url), "dailymotion.upload",
+                               content=Multipart(file_field="file", filename=r.thumbnail.name,
+                                                 content_type=image_type(image), file=image),
+                               auth="none")
+            assert reply is not None
+            url = reply.json().get("url")
+            if not url:
+                raise PermanentPublishError("dailymotion: the image upload gave no url")
+            fields.append(("thumbnail_url", str(url)))
+        if fields:
+            yield Call("POST", f"{API}/video/{r.remote_id}", "dailymotion.edit",
+                       form=tuple(fields))
+
+
+def build_edit(request: EditRequest, entry: dict[str, Any]) -> DailymotionEdit:
+    return DailymotionEdit(request)
+
+
+CLIENT = PlatformClient("dailymotion", build_flow, build_edit)

@@ -30,7 +30,7 @@ from typing import Any
 
 from vidcamp.errors import PermanentPublishError
 from vidcamp.presets import Preset
-from vidcamp.publish import UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     Failure,
@@ -40,6 +40,7 @@ from vidcamp.publish.base import (
     Multipart,
     PlatformClient,
     Reply,
+    image_type,
     retry_after_seconds,
     short,
     transient_failure,
@@ -69,9 +70,6 @@ def build_flow(
 
         raise CredentialsError("facebook account has no page_id in the credentials file")
     return FacebookFlow(request, preset, page_id, chunk_size=chunk_size, resume=resume)
-
-
-CLIENT = PlatformClient("facebook", build_flow)
 
 
 class FacebookFlow(Flow):
@@ -286,3 +284,31 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+class FacebookEdit(FacebookFlow):
+    """Video node update (``name``) and/or a preferred thumbnail (``/{video}/thumbnails``)."""
+
+    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
+        self.edit = request
+        self.state = {"platform": "facebook", "phase": "edit"}
+
+    def steps(self) -> FlowGen:
+        r = self.edit
+        if r.title is not None:
+            yield Call("POST", f"{GRAPH}/{r.remote_id}", "facebook.edit",
+                       form=(("name", r.title),), auth="form")
+        if r.thumbnail is not None:
+            image = r.thumbnail.read_bytes()
+            yield Call("POST", f"{GRAPH}/{r.remote_id}/thumbnails", "facebook.thumbnail",
+                       content=Multipart(fields=(("is_preferred", "true"),), file_field="source",
+                                         filename=r.thumbnail.name,
+                                         content_type=image_type(image), file=image),
+                       auth="form")
+
+
+def build_edit(request: EditRequest, entry: dict[str, Any]) -> FacebookEdit:
+    return FacebookEdit(request)
+
+
+CLIENT = PlatformClient("facebook", build_flow, build_edit)

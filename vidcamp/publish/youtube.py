@@ -24,7 +24,7 @@ from typing import Any
 
 from vidcamp.errors import PermanentPublishError, RetryableError
 from vidcamp.presets import Preset
-from vidcamp.publish import UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     Failure,
@@ -33,6 +33,7 @@ from vidcamp.publish.base import (
     FlowGen,
     PlatformClient,
     Reply,
+    image_type,
     next_pacific_midnight,
     short,
     transient_failure,
@@ -41,6 +42,7 @@ from vidcamp.publish.base import (
 log = logging.getLogger("vidcamp.publish")
 
 UPLOAD_URL = "https://www.googleapis.com/upload/youtube/v3/videos"
+VIDEOS_URL = "https://www.googleapis.com/youtube/v3/videos"
 THUMBNAIL_URL = "https://www.googleapis.com/upload/youtube/v3/thumbnails/set"
 QUANTUM = 256 * 1024
 MAX_SESSION_RESTARTS = 3
@@ -60,9 +62,6 @@ def build_flow(
     resume: dict[str, Any] | None = None,
 ) -> YouTubeFlow:
     return YouTubeFlow(request, preset, chunk_size=chunk_size, resume=resume)
-
-
-CLIENT = PlatformClient("youtube", build_flow)
 
 
 def video_resource(request: UploadRequest) -> dict[str, Any]:
@@ -124,10 +123,9 @@ class YouTubeFlow(Flow):
         video_id = str(self.state["video_id"])
         if self.state.get("phase") == "thumbnail" and self.request.thumbnail is not None:
             image = self.request.thumbnail.read_bytes()
-            ctype = "image/png" if image[:4] == b"\x89PNG" else "image/jpeg"
             yield Call("POST", THUMBNAIL_URL, "youtube.thumbnail",
                        params=(("videoId", video_id),),
-                       headers=(("Content-Type", ctype),), content=image)
+                       headers=(("Content-Type", image_type(image)),), content=image)
         yield self._checkpoint(phase="done")
         shorts = self.preset.name == "youtube_shorts"
         url = (f"https://www.youtube.com/shorts/{video_id}" if shorts
@@ -235,3 +233,33 @@ def _acknowledged(value: str | None) -> int:
         return 0
     match = re.search(r"(\d+)\s*-\s*(\d+)", value)
     return int(match.group(2)) + 1 if match else 0
+
+
+class YouTubeEdit(YouTubeFlow):
+    """``videos.update`` (part=snippet, the whole snippet) and/or ``thumbnails.set``."""
+
+    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
+        self.edit = request
+        self.state = {"platform": "youtube", "phase": "edit"}
+
+    def steps(self) -> FlowGen:
+        r = self.edit
+        if r.title is not None:
+            snippet: dict[str, Any] = {"title": r.title, "description": r.description,
+                                       "categoryId": CATEGORY_PEOPLE_AND_BLOGS}
+            if r.tags:
+                snippet["tags"] = list(r.tags)
+            yield Call("PUT", VIDEOS_URL, "youtube.edit", params=(("part", "snippet"),),
+                       json={"id": r.remote_id, "snippet": snippet})
+        if r.thumbnail is not None:
+            image = r.thumbnail.read_bytes()
+            yield Call("POST", THUMBNAIL_URL, "youtube.thumbnail",
+                       params=(("videoId", r.remote_id),),
+                       headers=(("Content-Type", image_type(image)),), content=image)
+
+
+def build_edit(request: EditRequest, entry: dict[str, Any]) -> YouTubeEdit:
+    return YouTubeEdit(request)
+
+
+CLIENT = PlatformClient("youtube", build_flow, build_edit)

@@ -130,6 +130,19 @@ class Request:
         return ""
 
 
+class ImageSink:
+    """Collects one uploaded image part (at most ``limit`` bytes)."""
+
+    def __init__(self, limit: int = 2 * 1024 * 1024) -> None:
+        self.data = bytearray()
+        self.limit = limit
+
+    def write(self, data: bytes) -> None:
+        self.data.extend(data)
+        if len(self.data) > self.limit:
+            raise Answer(413, {"error": "image too large"})
+
+
 def no_files(name: str, filename: str, fields: dict[str, str]) -> Any:
     raise Answer(400, {"error": f"unexpected file part {name!r}"})
 

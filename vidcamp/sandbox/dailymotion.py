@@ -135,6 +135,31 @@ def dm_video(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
     return ok({"id": video_id, "status": "published", "encoding_progress": 100})
 
 
+@route("POST", _DM, r"/video/(\w+)")
+def dm_edit(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    """Edit a video: ``title`` and/or ``thumbnail_url`` (an uploaded file's url)."""
+    form = req.form()
+    fault_answer("dailymotion", req.enter("dailymotion", "edit"))
+    acct = account_for(state, req, "dailymotion", req.bearer())
+    video_id = req.path.rsplit("/", 1)[1]
+    changes: list[tuple[str, str]] = []
+    if form.get("title"):
+        changes.append(("title", form["title"]))
+    if form.get("thumbnail_url"):
+        uuid = form["thumbnail_url"].rsplit("/", 1)[-1].removesuffix(".mp4")
+        with state.lock:
+            up = state.uploads.get(uuid)
+        if up is None or not up.complete or up.account != acct.name:
+            raise dm_error(400, "invalid_parameter", "thumbnail_url is not an uploaded file")
+        changes.append(("thumbnail_sha256", up.hasher.hexdigest()))
+    if not changes:
+        raise dm_error(400, "invalid_parameter", "nothing to edit")
+    for field, value in changes:
+        if state.edit_post("dailymotion", acct.name, video_id, field, value) is None:
+            raise dm_error(404, "not_found", "video not found")
+    return ok({"id": video_id})
+
+
 @route("POST", _DM, r"/oauth/token")
 def dm_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     return token_endpoint(state, req, "dailymotion")

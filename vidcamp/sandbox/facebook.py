@@ -3,11 +3,13 @@ graph-video.facebook.com as the upload guide requires, and on graph.facebook.com
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from vidcamp.sandbox.common import (
+    ImageSink,
     Request,
     Result,
     account_for,
@@ -224,6 +226,44 @@ def _fb_transfer(state: SandboxState, req: Request, page: str) -> Result:
     up.requests += 1
     nxt = min(up.stored + chunk, up.size)
     return ok({"start_offset": str(up.stored), "end_offset": str(nxt)})
+
+
+@route("POST", _FB, _V + r"/(\d+)")
+def fb_edit(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    """Video node update: ``name`` (the title)."""
+    form = req.form()
+    fault_answer("facebook", req.enter("facebook", "edit"))
+    acct = account_for(state, req, "facebook", _fb_token(req))
+    if not form.get("name"):
+        raise fb_error("(#100) nothing to update", 100)
+    if state.edit_post("facebook", acct.name, req.path.rsplit("/", 1)[1], "title",
+                       form["name"]) is None:
+        raise fb_error("Unsupported post request. Object does not exist", 100, 33)
+    return ok({"success": True})
+
+
+@route("POST", _FB, _V + r"/(\d+)/thumbnails")
+def fb_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    """A custom thumbnail (``source`` image part, ``is_preferred``)."""
+    fault_answer("facebook", req.enter("facebook", "thumbnail"))
+    holder: dict[str, Any] = {}
+
+    def open_file(name: str, filename: str, fields: dict[str, str]) -> ImageSink:
+        if name != "source":
+            raise fb_error(f"(#100) unexpected file field {name}", 100)
+        holder["acct"] = account_for(state, req, "facebook", fields.get("access_token", ""))
+        holder["sink"] = ImageSink()
+        return holder["sink"]
+
+    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
+    if "sink" not in holder:
+        raise fb_error("(#100) source required", 100)
+    digest = hashlib.sha256(bytes(holder["sink"].data)).hexdigest()
+    video_id = req.path.split("/")[2]
+    if state.edit_post("facebook", holder["acct"].name, video_id, "thumbnail_sha256",
+                       digest) is None:
+        raise fb_error("Unsupported post request. Object does not exist", 100, 33)
+    return ok({"success": True})
 
 
 @route("GET", _FB, _V + r"/oauth/access_token")

@@ -216,6 +216,20 @@ class SandboxState:
                 return dict(fault)
         return None
 
+    def edit_post(self, platform: str, account: str, remote_id: str, field: str,
+                  value: str) -> dict[str, Any] | None:
+        """Change a post's ``title`` or ``thumbnail_sha256``; each change is kept in its
+        ``edits`` list. None when the account has no such post."""
+        with self.lock:
+            post = next((p for p in self.posts if p["platform"] == platform
+                         and p["remote_id"] == remote_id and p["account"] == account), None)
+            if post is None:
+                return None
+            post[field] = value
+            post.setdefault("edits", []).append({"field": field, "value": value,
+                                                 "at": time.time()})
+            return post
+
     def new_post(self, **post: Any) -> dict[str, Any]:
         with self.lock:
             post.setdefault("created_at", time.time())

@@ -126,13 +126,34 @@ def yt_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -
         raise yt_error(400, "invalidImage", "thumbnail must be image/jpeg or image/png")
     image = req.body.read_all(limit=2 * 1024 * 1024)
     with state.lock:
-        post = next((p for p in state.posts if p["platform"] == "youtube"
-                     and p["remote_id"] == req.query.get("videoId")), None)
-        if post is None or post["account"] != acct.name:
+        post = state.edit_post("youtube", acct.name, req.query.get("videoId", ""),
+                               "thumbnail_sha256", hashlib.sha256(image).hexdigest())
+        if post is None:
             raise yt_error(404, "videoNotFound", "video not found", "youtube.thumbnail")
-        post["thumbnail_sha256"] = hashlib.sha256(image).hexdigest()
     return ok({"kind": "youtube#thumbnailSetResponse",
                 "items": [{"default": {"url": "https://i.ytimg.com/vi/x/default.jpg"}}]})
+
+
+@route("PUT", _YT, "/youtube/v3/videos")
+def yt_update(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+    """``videos.update``: the snippet is replaced whole; title and categoryId are required."""
+    fault_answer("youtube", req.enter("youtube", "edit"))
+    acct = account_for(state, req, "youtube", req.bearer())
+    if req.query.get("part") != "snippet":
+        raise yt_error(400, "invalidPart", "part=snippet expected")
+    body = req.json()
+    snippet = body.get("snippet") or {}
+    if not snippet.get("title") or not snippet.get("categoryId"):
+        raise yt_error(400, "invalidSnippet", "snippet.title and snippet.categoryId are required",
+                       "youtube.video")
+    post = state.edit_post("youtube", acct.name, str(body.get("id", "")), "title",
+                           str(snippet["title"]))
+    if post is None:
+        raise yt_error(404, "videoNotFound", "video not found", "youtube.video")
+    with state.lock:
+        post["description"] = snippet.get("description", "")
+        post["tags"] = list(snippet.get("tags") or [])
+    return ok({"kind": "youtube#video", "id": body["id"], "snippet": snippet})
 
 
 @route("POST", "oauth2.googleapis.com", "/token")

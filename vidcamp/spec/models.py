@@ -175,6 +175,14 @@ class ClipFields(SpecModel):
     thumbnail: Timecode | None = Field(
         None, description="frame time for the thumbnail (clip timeline)"
     )
+    titles: list[str] | None = Field(
+        None, description="title variants rotated after publishing (the first goes out)",
+        min_length=1,
+    )
+    thumbnails: list[str] | None = Field(
+        None, description="thumbnail images (JPEG/PNG) rotated after publishing", min_length=1
+    )
+    rotate: Duration | None = Field(None, description="how long each variant stays live, e.g. 24h")
     targets: list[str] | None = Field(None, description="only these targets (default: all)")
     publish_at: datetime | None = Field(None, description="publication time with time zone")
     privacy: Privacy | None = None
