@@ -121,6 +121,8 @@ def yt_videos(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
     ids = [i for i in req.query.get("id", "").split(",") if i]
     if not ids or len(ids) > 50:
         raise yt_error(400, "invalidFilters", "id must list 1 to 50 video ids")
+    if "maxResults" in req.query:
+        raise yt_error(400, "unsupportedFilter", "maxResults cannot be used with id")
     parts = set(req.query.get("part", "").split(","))
     now = clock(state)
     items = []

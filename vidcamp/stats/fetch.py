@@ -176,8 +176,9 @@ class YouTubeStats(StatsFlow):
         for batch in _chunks(self.posts, YOUTUBE_BATCH):
             reply = yield self.call(
                 "GET", YOUTUBE_VIDEOS, "youtube.stats",
-                params=(("part", "statistics,status"), ("id", ",".join(p.remote_id for p in batch)),
-                        ("maxResults", str(YOUTUBE_BATCH))),
+                # no maxResults: videos.list refuses it together with id
+                params=(("part", "statistics,status"),
+                        ("id", ",".join(p.remote_id for p in batch))),
             )
             assert reply is not None
             if not reply.ok:
