@@ -139,8 +139,8 @@ def stats_due(
     from vidcamp.stats.store import active_deferrals, published_posts, record
 
     with Ledger.open(ledger_path, create=False) as ledger:
-        # SQLite leaves out posts gone, not yet out, or read more recently than the shortest
-        # interval allows; the schedule decides about the rest
+        # SQLite leaves out posts gone, not yet out, or whose stored next reading has not
+        # come; the schedule (and X's per-day limit) decides about the rest
         live = published_posts(ledger, campaign, live_at=now,
                                due_by=None if all_posts else now)
         due = live if all_posts else due_posts(live, cadence, now)
