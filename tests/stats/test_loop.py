@@ -315,3 +315,24 @@ def test_stats_and_report_rehearse_against_the_sandbox_with_the_rehearsal_ledger
     assert report.returncode == 0, report.stderr
     assert {p["key"] for p in json.loads(report.stdout)["posts"]} == set(keys)
     assert not (tmp_path / "ledger.sqlite3").exists()  # the real ledger was not touched
+
+
+def test_an_expired_token_is_refreshed_and_a_missing_account_fails_alone(loop: Loop) -> None:
+    from vidcamp.credentials import load_all, write_all
+
+    yt = loop.publish("youtube", 1, T0 - hours(3))
+    loop.publish("x", 1, T0 - hours(3))
+    loop.box.faults({"platform": "youtube", "route": "stats", "kind": "expire_token"})
+    before = loop.box.entry("brand_yt")["access_token"]
+    accounts = load_all(loop.box.credentials)
+    del accounts["brand_x"]
+    write_all(accounts, loop.box.credentials)
+
+    done = loop.vidcamp("stats", "--due", "--json", at=T0)
+    assert done.returncode == 5  # an account could not be read at all
+    run = json.loads(done.stdout)
+    assert list(run["failed"]) == ["x/brand_x"] and "auth login brand_x" in run["failed"]["x/brand_x"]
+    assert run["read"] == 1 and {key for key, *_ in loop.rows()} == set(yt)
+    after = loop.box.entry("brand_yt")["access_token"]
+    assert after != before  # refreshed and written back
+    assert before not in done.stdout + done.stderr and after not in done.stdout + done.stderr
