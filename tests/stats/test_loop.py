@@ -34,6 +34,7 @@ def test_two_due_runs_an_hour_apart_store_two_readings_per_post(loop: Loop) -> N
     # batched: 60 YouTube posts in 2 calls (50 + 10), and 2 Analytics queries; 120 X posts in
     # 2 calls (100 + 20); Facebook and Dailymotion have no multi-get: one call per post
     assert run1["calls"] == {"youtube": 4, "x": 2, "facebook": 3, "dailymotion": 3}
+    assert run1["cost"] == {"youtube quota units": 2, "x post reads": 120}
     routes = loop.routes()
     assert routes["youtube.stats"] == 2 and routes["youtube.analytics"] == 2
     assert routes["x.lookup"] == 2

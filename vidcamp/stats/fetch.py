@@ -45,6 +45,7 @@ X_TWEETS = "https://api.x.com/2/tweets"
 DAILYMOTION = "https://api.dailymotion.com"
 
 YOUTUBE_BATCH = 50
+VIDEOS_LIST_UNITS = 1  # quota units per videos.list call (developers.google.com, 2026)
 X_BATCH = 100
 X_OWNER_WINDOW = timedelta(days=30)
 DEFAULT_DEFER = 900.0  # seconds, when a 429 names no window
@@ -62,6 +63,8 @@ class FetchResult:
     polled: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     calls: int = 0
+    # what the calls cost against the platform's quota or bill, e.g. {"youtube quota units": 2}
+    cost: dict[str, float] = field(default_factory=dict)
     # (platform, account) -> the pending asynchronous report's token (None: none pending)
     reports: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
@@ -92,6 +95,8 @@ class FetchResult:
         self.polled |= other.polled
         self.notes.extend(other.notes)
         self.calls += other.calls
+        for what, amount in other.cost.items():
+            self.cost[what] = self.cost.get(what, 0) + amount
         self.reports.update(other.reports)
 
 
@@ -141,6 +146,9 @@ class StatsFlow(Flow):
         self.result.calls += 1
         return Call(method, url, route, **kw)
 
+    def charge(self, what: str, amount: float) -> None:
+        self.result.cost[what] = self.result.cost.get(what, 0) + amount
+
     def steps(self) -> FlowGen:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -174,6 +182,7 @@ class YouTubeStats(StatsFlow):
     def steps(self) -> FlowGen:
         live: list[StatPost] = []
         for batch in _chunks(self.posts, YOUTUBE_BATCH):
+            self.charge("youtube quota units", VIDEOS_LIST_UNITS)
             reply = yield self.call(
                 "GET", YOUTUBE_VIDEOS, "youtube.stats",
                 # no maxResults: videos.list refuses it together with id
@@ -422,6 +431,8 @@ class XStats(StatsFlow):
                  if isinstance(m, dict)}
         problems = {str(e.get("resource_id") or e.get("value")): str(e.get("type", ""))
                     for e in answer.get("errors") or [] if isinstance(e, dict)}
+        # X bills each post returned, once per post per UTC day
+        self.charge("x post reads", sum(1 for p in batch if p.remote_id in tweets))
         for post in batch:
             self.result.polled.add(post.id)
             tweet = tweets.get(post.remote_id)

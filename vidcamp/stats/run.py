@@ -52,6 +52,7 @@ class StatsReport:
     failed: dict[str, str] = field(default_factory=dict)  # platform/account -> why
     notes: list[str] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)  # platform -> HTTP requests
+    cost: dict[str, float] = field(default_factory=dict)  # e.g. "youtube quota units" -> 2
 
     @property
     def exit_code(self) -> int:
@@ -80,6 +81,9 @@ class StatsReport:
         out += [f"marked {kind}: {key}" for key, kind in sorted(self.gone.items())]
         out += [f"dropped reading of {key}: {why}" for key, why in sorted(self.dropped.items())]
         out += [f"failed {who}: {why}" for who, why in sorted(self.failed.items())]
+        if self.cost:
+            out.append("cost: " + ", ".join(f"{amount:g} {what}"
+                                            for what, amount in sorted(self.cost.items())))
         return out + self.notes
 
     def to_json(self) -> dict[str, Any]:
@@ -92,6 +96,7 @@ class StatsReport:
             "read": self.read,
             "rows": self.rows,
             "calls": self.calls,
+            "cost": self.cost,
             "gone": self.gone,
             "dropped": self.dropped,
             "deferred": {p: {"until": u.isoformat(), "reason": r}
@@ -172,6 +177,7 @@ def stats_due(
     report.gone = {keys[i]: kind for i, kind in result.gone.items()}
     report.dropped = {keys[i]: why for i, why in result.dropped.items()}
     report.notes.extend(dict.fromkeys(result.notes))  # one line per distinct note
+    report.cost = dict(result.cost)
     if on_line is not None:
         for line in report.lines():
             on_line(line)
