@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("vidcamp.cli.init", "Start a new campaign folder from a template."),
     "upload": ("vidcamp.cli.upload", "Upload one video file to one account now."),
     "auth": ("vidcamp.cli.auth", "Set up and inspect platform accounts."),
+    "doctor": ("vidcamp.cli.doctor", "Check every account: token refresh, scopes, quota."),
     "sandbox": ("vidcamp.cli.sandbox", "Run the loopback sandbox of the four platforms."),
     "publish": ("vidcamp.cli.publish", "Upload the posts that are due (for cron)."),
     "status": ("vidcamp.cli.status", "Show each post's state, schedule and URL."),

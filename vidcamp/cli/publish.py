@@ -45,8 +45,9 @@ def command(
     """Upload the posts that are due, each exactly once, and record the result in the ledger.
 
     \b
-    Exit codes: 0 all done (or nothing due), 5 a post failed,
-    6 some went out and the rest stay queued (deferred or retrying).
+    Exit codes: 0 all done (or nothing due), 1 a local error stopped a post (it stays
+    queued), 5 a post failed, 6 some went out and the rest stay queued (deferred or
+    retrying), 7 the ledger is unreadable. Due title/thumbnail swaps are made too.
     """
     if not due:
         raise UsageError("publish: say --due (upload every post whose time has come)")

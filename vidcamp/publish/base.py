@@ -307,6 +307,8 @@ class StandardRefresher:
         when = expires_at(answer.get("expires_in"))
         if when:
             new["expires_at"] = when
+        if answer.get("scope"):
+            new["scope"] = str(answer["scope"])  # what is granted now (vidcamp doctor reads it)
         return new
 
 

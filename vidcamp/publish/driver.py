@@ -269,7 +269,7 @@ class Driver:
             if call.on_failure == "deliver":
                 return reply
 
-    def refresh(self) -> None:
+    def refresh(self, *, force: bool = False) -> None:
         """Refresh the access token through the platform's token endpoint, then save it.
 
         Under the credentials lock: if another thread or process refreshed meanwhile, its
@@ -282,7 +282,7 @@ class Driver:
 
         path = self.account.path
         with locked(path) if path is not None else nullcontext(None):
-            if self.account.adopt_newer():
+            if not force and self.account.adopt_newer():
                 log.info("%s: took the access token another run refreshed for %s",
                          self.account.platform, self.account.name)
                 return

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 
 from vidcamp.errors import ReauthRequired, UsageError
-from vidcamp.publish.base import OAuthEndpoints, api_url, expires_at, short
+from vidcamp.publish.base import OAuthEndpoints, api_url, expires_at, now_utc, short
 
 
 class _Catcher(BaseHTTPRequestHandler):
@@ -108,7 +108,9 @@ def login(
     try:
         answer = _exchange(http, endpoints, platform, client_id, client_secret,
                            result["code"], redirect_uri, verifier)
-        entry: dict[str, Any] = {"platform": platform, "client_id": client_id}
+        entry: dict[str, Any] = {"platform": platform, "client_id": client_id,
+                                 "authorized_at": now_utc().replace(microsecond=0).isoformat(),
+                                 "scope": str(answer.get("scope") or " ".join(endpoints.scopes))}
         if client_secret:
             entry["client_secret"] = client_secret
         if platform == "facebook":
@@ -117,8 +119,6 @@ def login(
         entry["access_token"] = answer["access_token"]
         if answer.get("refresh_token"):
             entry["refresh_token"] = answer["refresh_token"]
-        if answer.get("scope"):  # what the user granted: `vidcamp stats` checks it
-            entry["scope"] = str(answer["scope"])
         when = expires_at(answer.get("expires_in"))
         if when:
             entry["expires_at"] = when

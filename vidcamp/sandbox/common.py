@@ -276,8 +276,12 @@ def expire(acct: Account, revoke: bool = False) -> None:
 def issue_tokens(acct: Account, rotate_refresh: bool) -> dict[str, Any]:
     acct.access_token = f"sbx-at-{secrets.token_hex(16)}"
     acct.expires_at = time.time() + 3600
+    from vidcamp.platforms import get_platform
+
+    oauth = get_platform(acct.platform).oauth
     answer: dict[str, Any] = {"access_token": acct.access_token, "token_type": "Bearer",
-                              "expires_in": 3600}
+                              "expires_in": 3600,
+                              "scope": oauth.scope_separator.join(oauth.scopes)}
     if rotate_refresh:
         acct.refresh_token = f"sbx-rt-{secrets.token_hex(16)}"
         acct.refresh_valid = True

@@ -19,7 +19,8 @@ Control endpoints (JSON), usable from any process:
     ``page_id`` and a Page token without refresh). Only tokens the sandbox issued are accepted.
 ``GET /_sandbox/posts``
     ``{"posts": [{platform, account, remote_id, title, description, sha256, size,
-    scheduled_time, privacy, tags, made_for_kids, thumbnail_sha256}]}`` — one per created post.
+    scheduled_time, privacy, tags, made_for_kids, thumbnail_sha256, edits}]}`` — one per created
+    post; ``edits`` lists each later change (``{field, value, at}``).
 ``GET /_sandbox/stats``
     ``{"uploads": [{id, platform, account, size, stored, bytes_received, requests, complete}],
     "bytes_received": {platform: n}, "routes": {route: hits}}``; ``bytes_received`` counts every
@@ -37,9 +38,9 @@ Control endpoints (JSON), usable from any process:
     FAULT is ``{"platform": P, "route": R, "kind": K, "count": 1, ...}``; ``platform``/``route``
     omitted match any. A fault fires on the next ``count`` matching requests, after letting
     ``skip`` (default 0) matching requests through. Routes:
-    youtube: session chunk status thumbnail token; facebook: start rupload transfer status
-    finish token; x: initialize append finalize status tweet me timeline token;
-    dailymotion: file_upload upload create list token. Kinds:
+    youtube: session chunk status thumbnail edit token; facebook: start rupload transfer status
+    finish edit thumbnail token; x: initialize append finalize status tweet me timeline token;
+    dailymotion: file_upload upload create list edit token. Kinds:
 
     - ``drop`` ``after_bytes``: read that many body bytes (YouTube and Reels keep them), then
       close the connection without an answer.
