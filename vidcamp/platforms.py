@@ -126,9 +126,7 @@ REGISTRY: dict[str, Platform] = {
             oauth=OAuthEndpoints(
                 authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
                 token_url=_GOOGLE_TOKEN,
-                # yt-analytics.readonly: shares and watch time for `vidcamp stats`
-                scopes=(_YT_SCOPE + "youtube.upload", _YT_SCOPE + "youtube",
-                        _YT_SCOPE + "yt-analytics.readonly"),
+                scopes=(_YT_SCOPE + "youtube.upload", _YT_SCOPE + "youtube"),
                 # refresh tokens come only with offline access; consent forces one on re-login
                 extra_params=(("access_type", "offline"), ("prompt", "consent")),
             ),

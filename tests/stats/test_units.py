@@ -7,13 +7,16 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import Sandbox
 from vidcamp.errors import UsageError
 from vidcamp.ledger import Ledger
 from vidcamp.ledger.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _split_sql
 from vidcamp.stats.cadence import Cadence, parse_cadence
+from vidcamp.stats.fetch import ANALYTICS_SCOPE, has_scopes
 
 from .conftest import ROOT, T0, Loop, hours
 
@@ -120,3 +123,29 @@ def test_idle_stats_due_touches_only_sqlite(loop: Loop) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
     assert loop.routes()["youtube.stats"] == 1  # and it asked the platform nothing
+
+
+def test_login_with_analytics_asks_for_the_analytics_scope(sandbox: Sandbox) -> None:
+    """`auth login --analytics` adds YouTube Analytics to the consent the user is asked for."""
+    import httpx
+
+    from vidcamp.publish.oauth import login
+
+    entry = sandbox.server.add_account("youtube", "login_stats")
+    seen: list[str] = []
+
+    def browser(url: str) -> None:
+        seen.append(url)
+        assert httpx.get(url, follow_redirects=True, timeout=30).status_code == 200
+
+    got = login("youtube", entry["client_id"], entry["client_secret"], open_url=browser,
+                extra_scopes=(ANALYTICS_SCOPE,))
+    asked = parse_qs(urlsplit(seen[0]).query)["scope"][0].split()
+    assert ANALYTICS_SCOPE in asked and len(asked) == 3
+    assert got["access_token"] and got["refresh_token"]
+    seen.clear()
+    login("youtube", entry["client_id"], entry["client_secret"], open_url=browser)
+    assert ANALYTICS_SCOPE not in parse_qs(urlsplit(seen[0]).query)["scope"][0]
+    # what `vidcamp stats` checks: the granted scope the token endpoint answered
+    assert has_scopes({"scope": " ".join(asked)}, "youtube", "analytics")
+    assert not has_scopes({"scope": asked[0]}, "youtube", "analytics")

@@ -198,8 +198,8 @@ class YouTubeStats(StatsFlow):
         if not has_scopes(self.entry, "youtube", "analytics"):
             self.result.notes.append(
                 "youtube: shares, watch time and average view duration skipped: the account"
-                " did not grant yt-analytics.readonly; run `vidcamp auth login ACCOUNT` again"
-                " and allow YouTube Analytics"
+                " did not grant yt-analytics.readonly; run `vidcamp auth login ACCOUNT"
+                " --analytics` and allow YouTube Analytics"
             )
             return self.result
         for batch in _chunks(live, YOUTUBE_BATCH):
@@ -219,7 +219,7 @@ class YouTubeStats(StatsFlow):
             if reply.status == 403:
                 self.result.notes.append(
                     "youtube: YouTube Analytics refused the token (HTTP 403); run `vidcamp auth"
-                    " login ACCOUNT` again and allow YouTube Analytics")
+                    " login ACCOUNT --analytics` and allow YouTube Analytics")
                 return self.result
             if not reply.ok:
                 self._unexpected(reply, "reports.query")
