@@ -27,7 +27,9 @@ from typing import Any
 
 from vidcamp.errors import CredentialsError
 
-SECRET_KEYS = ("client_secret", "refresh_token", "access_token", "code_verifier")
+# reporting_secret: a Dailymotion private API key secret for the partner Reporting API (stats)
+SECRET_KEYS = ("client_secret", "refresh_token", "access_token", "code_verifier",
+               "reporting_secret")
 
 
 def _path(path: Path | None) -> Path:

@@ -174,6 +174,46 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX swaps_due ON swaps (done_at, due_at);
         """,
     ),
+    (
+        "0004_stats_metrics_polls_deferrals",
+        """
+        CREATE TABLE metrics (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            at TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            value REAL NOT NULL,
+            source TEXT NOT NULL
+        );
+        CREATE INDEX metrics_post ON metrics (post_id, metric, at);
+        CREATE TRIGGER metrics_append_only_update BEFORE UPDATE ON metrics
+        BEGIN SELECT RAISE(ABORT, 'metrics are append-only'); END;
+        CREATE TRIGGER metrics_append_only_delete BEFORE DELETE ON metrics
+        BEGIN SELECT RAISE(ABORT, 'metrics are append-only'); END;
+        CREATE TABLE stat_polls (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id),
+            last_polled_at TEXT,
+            next_due_at TEXT,
+            polls INTEGER NOT NULL DEFAULT 0,
+            gone TEXT CHECK (gone IN ('deleted', 'private')),
+            gone_at TEXT,
+            last_error TEXT
+        );
+        CREATE TABLE stat_deferrals (
+            platform TEXT PRIMARY KEY,
+            until TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX stat_polls_due ON stat_polls (next_due_at);
+        CREATE TABLE stat_reports (
+            platform TEXT NOT NULL,
+            account TEXT NOT NULL,
+            token TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            PRIMARY KEY (platform, account)
+        );
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -482,6 +522,17 @@ class Ledger:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction for modules that keep their own tables here (``vidcamp.stats``)."""
+        with self._tx() as conn:
+            yield conn
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of one read-only statement."""
+        with self._errors("read"):
+            return list(self._conn.execute(sql, tuple(args)).fetchall())
 
     # ----------------------------------------------------------------- reading
     def posts(self, campaign: str | None = None) -> list[PostRow]:

@@ -63,11 +63,20 @@ def login(
     timeout: float = 300.0,
     page_id: str = "",
     client: httpx.Client | None = None,
+    extra_scopes: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Run the authorisation-code flow; the credentials entry for the account (with secrets)."""
+    """Run the authorisation-code flow; the credentials entry for the account (with secrets).
+
+    ``extra_scopes`` are asked for beside the platform's own (e.g. YouTube Analytics).
+    """
+    from dataclasses import replace
+
     from vidcamp.platforms import get_platform
 
     endpoints: OAuthEndpoints = get_platform(platform).oauth
+    if extra_scopes:
+        wanted = endpoints.scopes + tuple(s for s in extra_scopes if s not in endpoints.scopes)
+        endpoints = replace(endpoints, scopes=wanted)
     server = HTTPServer(("127.0.0.1", port), _Catcher)
     server.result = {}  # type: ignore[attr-defined]
     server.done = threading.Event()  # type: ignore[attr-defined]

@@ -127,10 +127,11 @@ def dm_list(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Res
 def dm_video(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     acct = account_for(state, req, "dailymotion", req.bearer())
     video_id = req.path.rsplit("/", 1)[1]
-    with state.lock:
-        if not any(p["remote_id"] == video_id and p["account"] == acct.name
-                   for p in state.posts):
-            raise dm_error(404, "not_found", "video not found")
+    from vidcamp.sandbox.metrics import dailymotion_video
+
+    figures = dailymotion_video(state, req, acct.name, video_id)  # ?fields=…likes_total…
+    if figures is not None:
+        return figures
     return ok({"id": video_id, "status": "published", "encoding_progress": 100})
 
 

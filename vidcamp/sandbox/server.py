@@ -25,6 +25,11 @@ Control endpoints (JSON), usable from any process:
     ``{"uploads": [{id, platform, account, size, stored, bytes_received, requests, complete}],
     "bytes_received": {platform: n}, "routes": {route: hits}}``; ``bytes_received`` counts every
     payload byte that arrived, duplicates included.
+``GET /_sandbox/metrics``
+    ``{"posts": {remote_id: {platform, gone, views, likes, comments, shares, impressions,
+    watch_seconds, complete}}}``: the figures the metrics endpoints serve now (see
+    ``vidcamp.sandbox.metrics``; settings ``metrics_clock``, ``metrics_gone``,
+    ``metrics_malformed``).
 ``POST /_sandbox/reset``
     Forgets posts, uploads, faults and counters (accounts stay).
 ``POST /_sandbox/settings`` ``{"facebook_chunk_size": n, "x_processing_polls": n,
@@ -77,6 +82,7 @@ ROUTE_MODULES: list[str] = [
     "vidcamp.sandbox.facebook",
     "vidcamp.sandbox.x",
     "vidcamp.sandbox.dailymotion",
+    "vidcamp.sandbox.metrics",
 ]
 
 

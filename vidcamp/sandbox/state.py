@@ -23,6 +23,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "facebook_chunk_size": 1024 * 1024,  # the Graph API picks each chunk's end_offset
     "x_processing_polls": 1,  # STATUS polls answered "in_progress" before "succeeded"
     "x_check_after_secs": 1,
+    "metrics_clock": None,  # the metrics endpoints' clock (ISO time / unix s); None: real time
+    "metrics_gone": {},  # {remote_id: "deleted" | "private"}: how the metrics endpoints see it
+    "metrics_malformed": [],  # remote ids whose view counts come back as no number
+    "metrics_report_seconds": 60,  # metrics-clock seconds a Dailymotion report takes to make
 }
 
 
@@ -151,6 +155,10 @@ class SandboxState:
         self.routes: dict[str, int] = {}
         self.received: dict[str, int] = {}
         self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
+        # Dailymotion Reporting API (vidcamp.sandbox.metrics): partner tokens -> account name,
+        # report tokens -> {account, asked (metrics clock), figures}
+        self.partner_tokens: dict[str, str] = {}
+        self.reports: dict[str, dict[str, Any]] = {}
 
     def reset(self) -> None:
         with self.lock:
@@ -160,6 +168,8 @@ class SandboxState:
             self.faults.clear()
             self.routes.clear()
             self.received.clear()
+            self.partner_tokens.clear()
+            self.reports.clear()
             self.settings = dict(DEFAULT_SETTINGS)
 
     def add_account(self, platform: str, name: str, expires_in: float = 3600,
