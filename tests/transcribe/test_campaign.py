@@ -95,6 +95,9 @@ def test_missing_extra_is_one_line_saying_how_to_install(
         'word captions need the transcribe extra: pip install "vidcamp[transcribe]"'
     ]
     assert not (talk.parent / "captions" / "intro.words.json").exists()
+    res = CliRunner().invoke(cli, ["validate", str(talk)])
+    assert res.exit_code == 0, res.output
+    assert 'no transcript yet and word captions need the transcribe extra: pip install' in res.output
 
 
 def test_no_speech_leaves_captions_empty_and_the_render_goes_on(

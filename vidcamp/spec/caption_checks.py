@@ -50,11 +50,26 @@ def check_word_captions(report: CheckReport, base: PathKey, clip: Clip, styles: 
         elif missing:
             report.fail((*base, "model"), f"{captions.model}: not a CTranslate2 Whisper model "
                         f"folder (no {', '.join(missing)})")
+    if captions.auto and not _has_transcribe_extra():
+        from vidcamp.transcribe import INSTALL_HINT
+        from vidcamp.transcribe.words import words_path
+
+        if not words_path(loaded.base_dir, clip.id).is_file():
+            report.warn((*base, "auto"), f"no transcript yet and {INSTALL_HINT}")
     texts = _caption_texts(report, base, clip)
     if texts is None:
         return
     for style in _styles_of(report, clip, styles):
         _check_coverage(report, base, style, texts)
+
+
+def _has_transcribe_extra() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("faster_whisper") is not None
+    except (ImportError, ValueError):  # ValueError: blocked in sys.modules
+        return False
 
 
 def _looks_like_path(model: str) -> bool:
