@@ -80,7 +80,8 @@ def _caption_texts(
     report: CheckReport, base: PathKey, clip: Clip
 ) -> list[tuple[PathKey, str, str]] | None:
     """(where, file:line label or "", text) of every caption line; None after a failure."""
-    from vidcamp.transcribe.words import read_word_file, read_words, words_path
+    from vidcamp.jobs import Segment
+    from vidcamp.transcribe.words import read_word_file, read_words, stale_cut, words_path
 
     captions = clip.captions
     assert captions is not None
@@ -90,7 +91,12 @@ def _caption_texts(
         if captions.auto:
             path = words_path(loaded.base_dir, clip.id)
             if path.is_file():
-                for w in read_words(path).words:
+                transcript = read_words(path)
+                if stale_cut(transcript, [Segment(c.start, c.end) for c in clip.cut]):
+                    report.warn((*base, "auto"), f"{_rel(path, loaded.base_dir)}: made for "
+                                "another cut of the clip; its word times may be off (vidcamp "
+                                f"transcribe --force --only {clip.id})")
+                for w in transcript.words:
                     out.append(((*base, "auto"), f"{_rel(path, loaded.base_dir)}:{w.line}", w.text))
         elif captions.words:
             path = loaded.resolve(captions.words)
