@@ -147,3 +147,5 @@ def test_hebrew_and_arabic_phrases_stay_one_font_run_each() -> None:
     text = ass_text("שלום עולם and مرحبا بالعالم!", load_style("boxed"))
     assert text == ("{\\fnNoto Sans Hebrew}שלום עולם {\\fnMontserrat Medium}and "
                     "{\\fnNoto Sans Arabic}مرحبا بالعالم!{\\fnMontserrat Medium}")
+    hindi = ass_text("नमस्ते दुनिया", load_style("boxed"))
+    assert hindi == "{\\fnNoto Sans Devanagari}नमस्ते दुनिया{\\fnMontserrat Medium}"

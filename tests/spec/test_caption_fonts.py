@@ -22,7 +22,7 @@ clips:
     cut: [{from: 0, to: 1.5}]
     captions:
       lines:
-        - {start: 0, end: 1, text: "مرحبا שלום Caffè 🚀"}
+        - {start: 0, end: 1, text: "مرحبا שלום नमस्ते Caffè 🚀"}
         - {start: 1, end: 1.5, text: "Tokyo 東京"}
   - id: auto
     source: main

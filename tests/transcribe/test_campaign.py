@@ -62,6 +62,7 @@ def test_transcript_written_once_edited_then_rebuilt_from_cache(
     data = json.loads(words_json.read_text(encoding="utf-8"))
     assert [w["word"].strip(".").lower() for w in data["words"]][1:4] == ["quick", "brown", "fox"]
     assert (talk.parent / "captions" / "intro.srt").read_text().startswith("1\n00:00:00,")
+    assert data["cut"] == [[0.2, 4.2]]
 
     res = runner.invoke(cli, ["build", str(talk), "--no-queue", "-q"])
     assert res.exit_code == 0, res.output
@@ -84,6 +85,12 @@ def test_transcript_written_once_edited_then_rebuilt_from_cache(
     assert words_json.is_file()
     assert LAUNCHES.value > before  # the restored (unedited) words differ: it rendered
 
+    # the cut changes under an existing transcript: said, not silently misplaced
+    talk.write_text(talk.read_text().replace("to: 4.2", "to: 4.0"))
+    res = runner.invoke(cli, ["validate", str(talk)])
+    assert res.exit_code == 0, res.output
+    assert "intro.words.json: made for another cut of the clip" in res.output
+
 
 def test_missing_extra_is_one_line_saying_how_to_install(
     talk: Path, monkeypatch: pytest.MonkeyPatch
@@ -95,6 +102,9 @@ def test_missing_extra_is_one_line_saying_how_to_install(
         'word captions need the transcribe extra: pip install "vidcamp[transcribe]"'
     ]
     assert not (talk.parent / "captions" / "intro.words.json").exists()
+    res = CliRunner().invoke(cli, ["validate", str(talk)])
+    assert res.exit_code == 0, res.output
+    assert 'no transcript yet and word captions need the transcribe extra: pip install' in res.output
 
 
 def test_no_speech_leaves_captions_empty_and_the_render_goes_on(

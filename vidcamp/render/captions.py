@@ -23,7 +23,9 @@ from vidcamp.presets import Preset
 
 EMOJI_FONT_FILE = "NotoEmoji-Bold.ttf"
 # Bundled fonts for scripts the Latin display fonts lack, tried after the style's own font.
-SCRIPT_FONT_FILES = ("NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf")
+SCRIPT_FONT_FILES = (
+    "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf", "NotoSansDevanagari-Bold.ttf",
+)
 SYSTEM_FONT_DIRS_ENV = "VIDCAMP_SYSTEM_FONT_DIRS"  # os.pathsep-separated; "" searches none
 # System fonts with CJK coverage (file name stems, lower case, prefix match), best first.
 CJK_FONT_PREFIXES = (

@@ -172,7 +172,7 @@ def caption_events(
 def clip_words(job: ClipRender) -> tuple[list[Word], tuple[str, ...]]:
     """A word-timed clip's words on its timeline: from its transcript (transcribed now if it
     is missing) or from its word file (moved through the cut)."""
-    from vidcamp.transcribe.words import read_word_file, read_words, remap_words
+    from vidcamp.transcribe.words import read_word_file, read_words, remap_words, stale_cut
 
     captions = job.captions
     assert captions is not None
@@ -184,7 +184,11 @@ def clip_words(job: ClipRender) -> tuple[list[Word], tuple[str, ...]]:
             result = ensure_transcript(job)
             if result is not None:
                 notes += (result.summary(),)
-        words = list(read_words(captions.transcript).words)
+        transcript = read_words(captions.transcript)
+        words = list(transcript.words)
+        if stale_cut(transcript, job.segments):
+            notes += (f"{captions.transcript}: made for another cut of the clip; its word times "
+                      f"may be off (vidcamp transcribe --force --only {job.clip_id})",)
     else:
         assert captions.word_file is not None
         words = remap_words(read_word_file(captions.word_file).words, job.segments)

@@ -50,11 +50,26 @@ def check_word_captions(report: CheckReport, base: PathKey, clip: Clip, styles: 
         elif missing:
             report.fail((*base, "model"), f"{captions.model}: not a CTranslate2 Whisper model "
                         f"folder (no {', '.join(missing)})")
+    if captions.auto and not _has_transcribe_extra():
+        from vidcamp.transcribe import INSTALL_HINT
+        from vidcamp.transcribe.words import words_path
+
+        if not words_path(loaded.base_dir, clip.id).is_file():
+            report.warn((*base, "auto"), f"no transcript yet and {INSTALL_HINT}")
     texts = _caption_texts(report, base, clip)
     if texts is None:
         return
     for style in _styles_of(report, clip, styles):
         _check_coverage(report, base, style, texts)
+
+
+def _has_transcribe_extra() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("faster_whisper") is not None
+    except (ImportError, ValueError):  # ValueError: blocked in sys.modules
+        return False
 
 
 def _looks_like_path(model: str) -> bool:
@@ -65,7 +80,8 @@ def _caption_texts(
     report: CheckReport, base: PathKey, clip: Clip
 ) -> list[tuple[PathKey, str, str]] | None:
     """(where, file:line label or "", text) of every caption line; None after a failure."""
-    from vidcamp.transcribe.words import read_word_file, read_words, words_path
+    from vidcamp.jobs import Segment
+    from vidcamp.transcribe.words import read_word_file, read_words, stale_cut, words_path
 
     captions = clip.captions
     assert captions is not None
@@ -75,7 +91,12 @@ def _caption_texts(
         if captions.auto:
             path = words_path(loaded.base_dir, clip.id)
             if path.is_file():
-                for w in read_words(path).words:
+                transcript = read_words(path)
+                if stale_cut(transcript, [Segment(c.start, c.end) for c in clip.cut]):
+                    report.warn((*base, "auto"), f"{_rel(path, loaded.base_dir)}: made for "
+                                "another cut of the clip; its word times may be off (vidcamp "
+                                f"transcribe --force --only {clip.id})")
+                for w in transcript.words:
                     out.append(((*base, "auto"), f"{_rel(path, loaded.base_dir)}:{w.line}", w.text))
         elif captions.words:
             path = loaded.resolve(captions.words)

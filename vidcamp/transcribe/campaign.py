@@ -60,7 +60,10 @@ def ensure_transcript(
         job.source, job.segments, language=captions.language, model=captions.model,
         has_audio=info.audio is not None, on_segment=on_progress,
     )
-    write_words(path, result.transcript, clip=job.clip_id)
+    from dataclasses import replace
+
+    cut = tuple((s.start, s.end) for s in job.segments)
+    write_words(path, replace(result.transcript, cut=cut), clip=job.clip_id)
     return TranscriptResult(
         job.clip_id, path, len(result.transcript.words), result.transcript.language,
         result.transcribed, result.cached, True,

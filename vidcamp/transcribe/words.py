@@ -37,6 +37,7 @@ class Transcript:
     words: tuple[Word, ...]
     language: str | None = None
     model: str | None = None
+    cut: tuple[tuple[float, float], ...] | None = None  # the source segments it was made from
 
 
 def words_path(campaign_dir: Path, clip_id: str) -> Path:
@@ -54,6 +55,8 @@ def dump_words(transcript: Transcript, *, clip: str | None = None) -> str:
         head["clip"] = clip
     head["language"] = transcript.language
     head["model"] = transcript.model
+    if transcript.cut is not None:
+        head["cut"] = [[round(a, 3), round(b, 3)] for a, b in transcript.cut]
     lines = ["{"]
     lines += [f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
     lines.append(' "words": [')
@@ -106,11 +109,25 @@ def read_words(path: Path) -> Transcript:
     check_order(words, path)
     language = data.get("language")
     model = data.get("model")
+    cut = data.get("cut")
+    try:
+        segments = tuple((float(a), float(b)) for a, b in cut) if cut is not None else None
+    except (TypeError, ValueError):
+        segments = None
     return Transcript(
         tuple(words),
         language if isinstance(language, str) else None,
         model if isinstance(model, str) else None,
+        segments,
     )
+
+
+def stale_cut(transcript: Transcript, segments: Sequence[Any]) -> bool:
+    """Whether the transcript was made for other cut segments than ``segments``."""
+    if transcript.cut is None:
+        return False
+    now = [(round(s.start, 3), round(s.end, 3)) for s in segments]
+    return [(round(a, 3), round(b, 3)) for a, b in transcript.cut] != now
 
 
 def _word_from(item: Any, path: Path, line: int | None) -> Word:
