@@ -47,7 +47,7 @@ def cluster() -> Iterator[Any]:
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
         silence_logs=40,
     ) as local, distributed.Client(local, set_as_default=False) as client:
-        client.wait_for_workers(2)
+        client.wait_for_workers(2, timeout=120)
         yield local, client
 
 
