@@ -134,21 +134,24 @@ def plan_renders(
             caption_style = target.caption_style or (
                 captions.style if captions is not None else DEFAULT_CAPTION_STYLE
             )
+            mode, smart = _reframe(loaded, target)
             variant_key = {
                 "target": name,
                 "preset": _preset_key(preset),
-                "reframe": target.reframe,
+                "reframe": mode,
                 "focus": list(target.focus),
                 "pad_color": target.pad_color,
                 "over_length": target.over_length,
                 "caption_style": caption_style,
                 "hook_style": hook_style,
             }
+            if smart is not None:
+                variant_key["smart"] = _smart_key(smart, fp)
             variants.append(
                 jobs.Variant(
                     target=name,
                     preset=preset,
-                    reframe=target.reframe,
+                    reframe=mode,
                     focus=target.focus,
                     pad_color=target.pad_color,
                     over_length=target.over_length,
@@ -157,6 +160,7 @@ def plan_renders(
                     output=clip_dir / f"{name}.mp4",
                     thumbnail=clip_dir / f"{name}.jpg",
                     content_hash=_hash({"clip": shared, "variant": variant_key}),
+                    smart=smart,
                 )
             )
         renders.append(
@@ -289,6 +293,31 @@ def _captions(loaded: LoadedCampaign, clip: Clip) -> jobs.Captions | None:
         return jobs.Captions(style=style, file=loaded.resolve(spec.file), encoding=spec.encoding)
     lines = tuple(jobs.CaptionLine(line.start, line.end, line.text) for line in spec.lines or ())
     return jobs.Captions(style=style, lines=lines)
+
+
+def _reframe(loaded: LoadedCampaign, target: Target) -> tuple[str, jobs.SmartReframe | None]:
+    """The reframe mode name, and smart reframe's settings when that is the mode."""
+    value = target.reframe
+    if isinstance(value, str):
+        return value, (jobs.SmartReframe() if value == "smart" else None)
+    pins = tuple(jobs.FocusPin(p.start, p.end, p.x, p.y) for p in value.focus or ())
+    return "smart", jobs.SmartReframe(
+        subject=value.subject,
+        fallback=value.fallback,
+        max_speed=value.max_speed,
+        yunet=loaded.resolve(value.yunet) if value.yunet else None,
+        pins=pins,
+    )
+
+
+def _smart_key(smart: jobs.SmartReframe, fp: Fingerprint) -> Any:
+    from vidcamp.render.smart.analyse import ANALYSIS_VERSION
+
+    key = asdict(smart)
+    key["yunet"] = (fp(smart.yunet) if smart.yunet.is_file() else str(smart.yunet)) \
+        if smart.yunet else None
+    key["analysis"] = ANALYSIS_VERSION
+    return key
 
 
 def _captions_key(captions: jobs.Captions | None, fp: Fingerprint) -> Any:

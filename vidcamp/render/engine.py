@@ -97,6 +97,8 @@ def render_clip(
     intro_len = parts[0].duration if intro is not None else 0.0
     lines, notes = _captions(job)
 
+    cameras, smart_notes = _smart_reframe(job, source, todo, sink)
+    notes += smart_notes
     workdir = Path(tempfile.mkdtemp(prefix="vidcamp-"))
     plans: list[VariantPlan] = []
     try:
@@ -104,7 +106,8 @@ def render_clip(
             plan = _plan_variant(job, v, source, total, lines, workdir / f"{k}.ass")
             length = min(total, plan.max_seconds or total)
             at = min(max(0.0, intro_len + job.thumbnail_time), max(0.0, length - 2.0 / plan.fps))
-            plans.append(replace(plan, thumbnail=cache.temp_name(v.thumbnail), thumbnail_at=at))
+            plans.append(replace(plan, thumbnail=cache.temp_name(v.thumbnail), thumbnail_at=at,
+                                 camera=cameras.get(v.target)))
         notes += _glyph_notes(job, todo, lines)
         sink.start(job.clip_id, total, [v.target for v in todo])
         sink.note(job.clip_id, "measuring loudness")
@@ -231,6 +234,19 @@ def _captions(job: ClipRender) -> tuple[list[TimedText], tuple[str, ...]]:
     if encoding not in {"utf-8", job.captions.encoding}:
         notes = (f"{job.captions.file}: not UTF-8, read as {encoding}",)
     return lines, notes
+
+
+def _smart_reframe(
+    job: ClipRender, source: MediaInfo, todo: Sequence[Variant], sink: ProgressSink
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Camera plans of the smart variants (analysing the cut once, or reading the cache)."""
+    if not any(v.reframe == "smart" for v in todo):
+        return {}, ()
+    from vidcamp.render.smart.service import plan_smart
+
+    sink.note(job.clip_id, "analysing shots for smart reframe")
+    result = plan_smart(job, source, todo)
+    return dict(result.plans), result.notes
 
 
 def _glyph_notes(
