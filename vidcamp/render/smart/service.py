@@ -74,6 +74,25 @@ def plan_smart(
     return SmartResult(plans, tuple(notes), spent, cached)
 
 
+def describe(job: ClipRender) -> dict[str, dict[str, object]]:
+    """What ``vidcamp plan --json`` shows per smart variant: shots, modes, crop centres."""
+    from vidcamp.errors import VidcampError
+    from vidcamp.media.probe import probe
+
+    smart = [v for v in job.variants if v.reframe == "smart"]
+    try:
+        source = probe(job.source)
+        result = plan_smart(job, source, smart)
+    except VidcampError as exc:
+        return {v.target: {"error": exc.message} for v in smart}
+    rows: dict[str, dict[str, object]] = {}
+    for v in smart:
+        plan = result.plans.get(v.target)
+        rows[v.target] = plan.as_dict() if plan else {"shots": [], "notes": [
+            "the source already has the output's shape: a plain crop, no analysis"]}
+    return rows
+
+
 def _analyse(
     job: ClipRender, size: tuple[int, int], rotation: int, settings: AnalysisSettings,
     smart: SmartReframe, what: str,
