@@ -14,8 +14,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -227,11 +229,24 @@ class SmartReframe(SpecModel):
     focus: list[FocusRange] | None = Field(None, description="crop centres pinned by time range")
 
 
+def _reframe_kind(value: Any) -> str:
+    return "settings" if isinstance(value, (dict, SmartReframe)) else "name"
+
+
+# field -> the tags of its name-or-mapping union; error locations leave them out
+UNION_TAGS = {"reframe": ("name", "settings")}
+# A name, or smart reframe's settings: one error for the form written, not one per form.
+ReframeChoice = Annotated[
+    Annotated[Reframe, Tag("name")] | Annotated[SmartReframe, Tag("settings")],
+    Discriminator(_reframe_kind),
+]
+
+
 class Target(SpecModel):
     """A placement to render for: a preset name plus overrides."""
 
     preset: str | None = Field(None, description="preset name; defaults to the target's key")
-    reframe: Reframe | SmartReframe = "crop"
+    reframe: ReframeChoice = "crop"
     focus: tuple[float, float] = Field((0.5, 0.5), description="crop focus point, x and y in 0..1")
     pad_color: str = "black"
     over_length: OverLength = "error"
