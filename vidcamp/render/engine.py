@@ -97,8 +97,9 @@ def render_clip(
     intro_len = parts[0].duration if intro is not None else 0.0
     lines, notes = _captions(job)
 
-    cameras, smart_notes = _smart_reframe(job, source, todo, sink)
-    notes += smart_notes
+    # smart reframe's analysis runs beside the loudness measurement (an audio-only ffmpeg run)
+    smart = ThreadPoolExecutor(max_workers=1)
+    cameras_future = smart.submit(_smart_reframe, job, source, todo)
     workdir = Path(tempfile.mkdtemp(prefix="vidcamp-"))
     plans: list[VariantPlan] = []
     try:
@@ -106,12 +107,15 @@ def render_clip(
             plan = _plan_variant(job, v, source, total, lines, workdir / f"{k}.ass")
             length = min(total, plan.max_seconds or total)
             at = min(max(0.0, intro_len + job.thumbnail_time), max(0.0, length - 2.0 / plan.fps))
-            plans.append(replace(plan, thumbnail=cache.temp_name(v.thumbnail), thumbnail_at=at,
-                                 camera=cameras.get(v.target)))
+            plans.append(replace(plan, thumbnail=cache.temp_name(v.thumbnail), thumbnail_at=at))
         notes += _glyph_notes(job, todo, lines)
         sink.start(job.clip_id, total, [v.target for v in todo])
-        sink.note(job.clip_id, "measuring loudness")
+        sink.note(job.clip_id, "measuring loudness" + (
+            ", analysing shots" if any(v.reframe == "smart" for v in todo) else ""))
         measured = audio_pass.measure(exe, job, parts)
+        cameras, smart_notes = cameras_future.result()
+        notes += smart_notes
+        plans = [replace(p, camera=cameras.get(p.variant.target)) for p in plans]
         args = render_command(
             exe, job, parts, plans, fonts_dir=fonts_dir(), measured=measured,
             x264_preset=preset_name,
@@ -144,6 +148,7 @@ def render_clip(
                 cache.temp_name(plan.variant.thumbnail).unlink()
         raise
     finally:
+        smart.shutdown(wait=True)
         shutil.rmtree(workdir, ignore_errors=True)
     rendered = tuple(v.target for v in todo)
     sink.finish(job.clip_id, f"done: {', '.join(rendered)}"
@@ -237,14 +242,13 @@ def _captions(job: ClipRender) -> tuple[list[TimedText], tuple[str, ...]]:
 
 
 def _smart_reframe(
-    job: ClipRender, source: MediaInfo, todo: Sequence[Variant], sink: ProgressSink
+    job: ClipRender, source: MediaInfo, todo: Sequence[Variant]
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Camera plans of the smart variants (analysing the cut once, or reading the cache)."""
     if not any(v.reframe == "smart" for v in todo):
         return {}, ()
     from vidcamp.render.smart.service import plan_smart
 
-    sink.note(job.clip_id, "analysing shots for smart reframe")
     result = plan_smart(job, source, todo)
     return dict(result.plans), result.notes
 

@@ -259,6 +259,10 @@ def _follow(
             excess = abs(error) - dead
             wanted = pace + (1 if error > 0 else -1) * GAIN * excess
             wanted = max(-max_speed, min(max_speed, wanted))
+        # brake before the frame edge instead of stopping dead on it
+        room = (1 - span / 2 - c) if wanted > 0 else (c - span / 2)
+        brake = (2 * 0.8 * accel * max(0.0, room)) ** 0.5  # 0.8: room for the time step
+        wanted = max(-brake, min(brake, wanted))
         v += max(-accel * STEP, min(accel * STEP, wanted - v))
         c += v * STEP
         clamped = _clamp(c, span)
