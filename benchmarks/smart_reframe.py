@@ -98,6 +98,7 @@ def main() -> None:
     clips = per_clip(smart, args.rounds)
 
     walls: dict[str, list[float]] = {"smart": [], "plain": [], "handwritten": []}
+    cpus: dict[str, list[float]] = {name: [] for name in walls}
     for r in range(args.rounds):
         for name in walls:
             if name == "handwritten":
@@ -112,15 +113,22 @@ def main() -> None:
             m = run_measured(f"{name}-{r}", cmd, env=env, cwd=ROOT,
                              log=work / f"{name}-{r}.log")
             walls[name].append(m.wall)
+            cpus[name].append(m.cpu)
             print(f"  {name:<12} wall {m.wall:7.2f} s  cpu {m.cpu:7.2f} s  (load {m.load})",
                   flush=True)
     med = {k: median(v) for k, v in walls.items()}
+    cpu = {k: median(v) for k, v in cpus.items()}
     share = sum(c["analysis"] for c in clips) / sum(c["render"] for c in clips)
     print(f"analysis / render over the clips: {share:.1%}")
     print(f"build wall, medians: smart {med['smart']:.2f} s, plain crop {med['plain']:.2f} s, "
           f"hand-written ffmpeg {med['handwritten']:.2f} s; smart/handwritten "
           f"{med['smart'] / med['handwritten']:.2f}x, "
           f"smart/plain {med['smart'] / med['plain']:.2f}x")
+    # CPU (user+sys of the build and its ffmpeg children) is steadier than wall on a busy machine
+    print(f"build cpu, medians: smart {cpu['smart']:.2f} s, plain crop {cpu['plain']:.2f} s, "
+          f"hand-written ffmpeg {cpu['handwritten']:.2f} s; smart/handwritten "
+          f"{cpu['smart'] / cpu['handwritten']:.2f}x, "
+          f"smart/plain {cpu['smart'] / cpu['plain']:.2f}x")
 
 
 if __name__ == "__main__":
