@@ -87,3 +87,18 @@ def test_plan_json_lists_shots_and_build_renders(
     assert [s["mode"] for s in shots] == ["follow", "pinned"]
     assert shots[1]["from"] == 2 and shots[1]["centre"] == 0.8
     assert 0.15 < shots[0]["centre"] < 0.3  # starts on the face at the left
+
+
+def test_validate_names_a_missing_face_model(
+    footage: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = campaign(tmp_path / "f", "{mode: smart, subject: face, yunet: models/yunet.onnx}",
+                    footage("still"))
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert isinstance(result.exception, SpecErrors) and result.exception.exit_code == 3
+    (line,) = result.exception.lines
+    assert line.endswith("targets.youtube_shorts.reframe.yunet: models/yunet.onnx: file not found")
+    auto = campaign(tmp_path / "a", "{mode: smart, yunet: models/yunet.onnx}", footage("still"))
+    result = CliRunner().invoke(cli, ["validate", str(auto)])
+    assert result.exit_code == 0, result.output
+    assert "will follow motion" in result.output
