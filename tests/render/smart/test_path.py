@@ -84,3 +84,24 @@ def test_two_faces_far_apart_use_the_fallback() -> None:
         assert shot.mode == fallback
     wide = plan(analysis([0.15] * 10, second=[0.85] * 10), fallback="wide")
     assert wide.wide_width > 0.7 * SRC[0]
+
+
+def test_long_follow_paths_parse_in_ffmpeg(tmp_path: Any) -> None:
+    """Hundreds of keyframes: ffmpeg's expression parser must take them (it nests ~100 deep)."""
+    import subprocess
+
+    from vidcamp.media.ffmpeg import find_ffmpeg
+    from vidcamp.render.smart.chain import position_expr
+
+    zigzag = [0.2 + 0.6 * ((k // 10) % 2) for k in range(300)]  # 60 s of back and forth
+    p = plan(analysis(zigzag), max_speed=2.0)
+    keys = sum(len(s.keys) for s in p.shots)
+    assert keys > 150
+    expr = position_expr(p, 0.01, lambda _s, c: c * SRC[0] - CROP[0] / 2, SRC[0] - CROP[0])
+    graph = f"crop={CROP[0]}:{CROP[1]}:{expr.replace(',', chr(92) + ',')}:0"
+    proc = subprocess.run(
+        [str(find_ffmpeg()), "-v", "error", "-f", "lavfi", "-i",
+         f"color=s={SRC[0]}x{SRC[1]}:r=1:d=60", "-vf", graph, "-f", "null", "-"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-500:]

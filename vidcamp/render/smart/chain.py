@@ -61,12 +61,21 @@ def position_expr(
     if len(constants) == 1:
         return str(constants.pop() // 2 * 2)
     # crop rounds to the chroma grid itself; trunc keeps the expression's value inside the frame
-    return f"trunc({'+'.join(terms)})"
+    return f"trunc({balanced_sum(terms)})"
+
+
+def balanced_sum(terms: list[str]) -> str:
+    """``a+b+c+...`` as a balanced tree: ffmpeg's expression parser stops at about 100 levels
+    of nesting, and a flat sum of n terms nests n deep (measured: 90 terms pass, 100 fail)."""
+    if len(terms) <= 2:
+        return "+".join(terms)
+    mid = len(terms) // 2
+    return f"({balanced_sum(terms[:mid])})+({balanced_sum(terms[mid:])})"
 
 
 def enable_expr(plan: CameraPlan, mode: str, lead: float) -> str | None:
     parts = [_between(*_window(s, plan, lead)) for s in plan.shots if s.mode == mode]
-    return "+".join(parts) if parts else None
+    return balanced_sum(parts) if parts else None
 
 
 def smart_video(
