@@ -116,10 +116,10 @@ def render_clip(
         cameras, smart_notes = cameras_future.result()
         notes += smart_notes
         plans = [replace(p, camera=cameras.get(p.variant.target)) for p in plans]
-        args = render_command(
+        args = _long_graph_by_file(render_command(
             exe, job, parts, plans, fonts_dir=fonts_dir(), measured=measured,
             x264_preset=preset_name,
-        )
+        ), workdir)
         run_ffmpeg(
             args,
             what=f"{job.clip_id}: render",
@@ -239,6 +239,22 @@ def _captions(job: ClipRender) -> tuple[list[TimedText], tuple[str, ...]]:
     if encoding not in {"utf-8", job.captions.encoding}:
         notes = (f"{job.captions.file}: not UTF-8, read as {encoding}",)
     return lines, notes
+
+
+# Linux refuses a single argument over 128 KiB; smart reframe's crop paths can get there.
+GRAPH_ARG_LIMIT = 64 * 1024
+
+
+def _long_graph_by_file(args: list[str], workdir: Path) -> list[str]:
+    """Pass a very long filtergraph through a file (ffmpeg's ``-/option file`` form)."""
+    if "-filter_complex" not in args:
+        return args
+    k = args.index("-filter_complex")
+    if len(args[k + 1]) <= GRAPH_ARG_LIMIT:
+        return args
+    path = workdir / "graph.txt"
+    path.write_text(args[k + 1], encoding="utf-8")
+    return [*args[:k], "-/filter_complex", str(path), *args[k + 2:]]
 
 
 def _smart_reframe(

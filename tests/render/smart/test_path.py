@@ -105,3 +105,24 @@ def test_long_follow_paths_parse_in_ffmpeg(tmp_path: Any) -> None:
         capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-500:]
+
+
+def test_a_graph_too_long_for_one_argument_goes_by_file(tmp_path: Any) -> None:
+    import subprocess
+
+    from vidcamp.media.ffmpeg import find_ffmpeg
+    from vidcamp.render.engine import GRAPH_ARG_LIMIT, _long_graph_by_file
+    from vidcamp.render.smart.chain import position_expr
+
+    zigzag = [0.2 + 0.6 * ((k // 10) % 2) for k in range(1500)]  # 5 minutes of back and forth
+    p = plan(analysis(zigzag), max_speed=2.0)
+    expr = position_expr(p, 0.01, lambda _s, c: c * SRC[0] - CROP[0] / 2, SRC[0] - CROP[0])
+    graph = f"[0:v]crop={CROP[0]}:{CROP[1]}:{expr.replace(',', chr(92) + ',')}:0[o]"
+    assert len(graph) > GRAPH_ARG_LIMIT
+    args = [str(find_ffmpeg()), "-v", "error", "-f", "lavfi", "-i",
+            f"color=s={SRC[0]}x{SRC[1]}:r=1:d=300", "-filter_complex", graph,
+            "-map", "[o]", "-f", "null", "-"]
+    short = _long_graph_by_file(args, tmp_path)
+    assert "-/filter_complex" in short and max(len(a) for a in short) < 1000
+    proc = subprocess.run(short, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-500:]
