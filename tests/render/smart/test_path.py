@@ -120,7 +120,7 @@ def test_a_graph_too_long_for_one_argument_goes_by_file(tmp_path: Any) -> None:
     graph = f"[0:v]crop={CROP[0]}:{CROP[1]}:{expr.replace(',', chr(92) + ',')}:0[o]"
     assert len(graph) > GRAPH_ARG_LIMIT
     args = [str(find_ffmpeg()), "-v", "error", "-f", "lavfi", "-i",
-            f"color=s={SRC[0]}x{SRC[1]}:r=1:d=300", "-filter_complex", graph,
+            f"color=s={SRC[0]}x{SRC[1]}:r=0.1:d=300", "-filter_complex", graph,
             "-map", "[o]", "-f", "null", "-"]
     short = _long_graph_by_file(args, tmp_path)
     assert "-/filter_complex" in short and max(len(a) for a in short) < 1000
