@@ -89,3 +89,21 @@ def test_moving_bright_object_is_followed(tmp_path: Path) -> None:
         t = k / 10
         box = 60 + t * 160 + 25
         assert abs(plan.centre_at(t) * 640 - box) < half, t
+
+
+def test_opencv_without_cascades(
+    footage: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenCV 5 dropped CascadeClassifier: an error for `face`, motion (and a note) for `auto`."""
+    import cv2
+
+    monkeypatch.delattr(cv2, "CascadeClassifier")
+    face = job(footage("moving"), tmp_path / "f", [smart(tmp_path / "f", subject="face")],
+               segments=((0.0, 3.0),))
+    with pytest.raises(ReframeError) as err:
+        plan_smart(face, probe(face.source), list(face.variants), use_cache=False)
+    assert "opencv-python-headless<5" in err.value.message
+    auto = job(footage("moving"), tmp_path / "a", [smart(tmp_path / "a")],
+               segments=((0.0, 3.0),))
+    result = plan_smart(auto, probe(auto.source), list(auto.variants), use_cache=False)
+    assert any("following motion instead" in n for n in result.notes)
