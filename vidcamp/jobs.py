@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from vidcamp.presets import Preset
 
@@ -62,6 +63,29 @@ class Watermark:
 
 
 @dataclass(frozen=True)
+class Word:
+    """One caption word with its time on the clip's timeline (what word-tied effects fire on)."""
+
+    text: str
+    start: float
+    end: float
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One effect active over [start, end) clip seconds; ``params`` are sorted (name, value)."""
+
+    name: str  # zoom | progress_bar | shake | flash | sticker | freeze | python
+    start: float
+    end: float
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def param(self, name: str, default: Any = None) -> Any:
+        return next((v for k, v in self.params if k == name), default)
+
+
+@dataclass(frozen=True)
 class Variant:
     """One output of a clip: the clip rendered for one target."""
 
@@ -76,6 +100,7 @@ class Variant:
     output: Path  # build/<campaign>/<clip>/<target>.mp4
     thumbnail: Path  # build/<campaign>/<clip>/<target>.jpg
     content_hash: str  # hex; covers every input of this variant's render
+    effects: tuple[Effect, ...] = ()  # clip timeline; per target, since zoom follows the focus
 
 
 @dataclass(frozen=True)
@@ -95,6 +120,7 @@ class ClipRender:
     loudness: float  # integrated LUFS target
     variants: tuple[Variant, ...]
     clip_dir: Path  # build/<campaign>/<clip>/
+    words: tuple[Word, ...] = ()  # caption word times, when known (word-tied effects use them)
 
     @property
     def duration(self) -> float:

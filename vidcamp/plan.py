@@ -103,6 +103,7 @@ def plan_renders(
         source = loaded.resolve(spec.sources[clip.source or ""].path)
         segments = tuple(jobs.Segment(c.start, c.end) for c in clip.cut)
         captions = _captions(loaded, clip)
+        words = clip_words(clip)
         hook = (
             jobs.Hook(clip.hook.text, clip.hook.duration)
             if clip.hook is not None and clip.hook.text
@@ -134,6 +135,7 @@ def plan_renders(
             caption_style = target.caption_style or (
                 captions.style if captions is not None else DEFAULT_CAPTION_STYLE
             )
+            effects = _effects(loaded, clip, target, segments, words, fp)
             variant_key = {
                 "target": name,
                 "preset": _preset_key(preset),
@@ -144,6 +146,8 @@ def plan_renders(
                 "caption_style": caption_style,
                 "hook_style": hook_style,
             }
+            if effects:  # absent when empty, so hashes of renders without effects stay put
+                variant_key["effects"] = [asdict(e) for e in effects]
             variants.append(
                 jobs.Variant(
                     target=name,
@@ -157,6 +161,7 @@ def plan_renders(
                     output=clip_dir / f"{name}.mp4",
                     thumbnail=clip_dir / f"{name}.jpg",
                     content_hash=_hash({"clip": shared, "variant": variant_key}),
+                    effects=effects,
                 )
             )
         renders.append(
@@ -174,6 +179,7 @@ def plan_renders(
                 loudness=spec.brand.loudness,
                 variants=tuple(variants),
                 clip_dir=clip_dir,
+                words=words,
             )
         )
     return renders
@@ -289,6 +295,42 @@ def _captions(loaded: LoadedCampaign, clip: Clip) -> jobs.Captions | None:
         return jobs.Captions(style=style, file=loaded.resolve(spec.file), encoding=spec.encoding)
     lines = tuple(jobs.CaptionLine(line.start, line.end, line.text) for line in spec.lines or ())
     return jobs.Captions(style=style, lines=lines)
+
+
+def clip_words(clip: Clip) -> tuple[jobs.Word, ...]:
+    """The clip's word times: its `words:` list, else shared out over its caption lines."""
+    from vidcamp.spec.effects import words_from_lines
+
+    if clip.words:
+        return tuple(jobs.Word(w.word, w.start, w.end, w.highlight) for w in clip.words)
+    if clip.captions is not None and clip.captions.lines:
+        return words_from_lines([(ln.start, ln.end, ln.text) for ln in clip.captions.lines])
+    return ()
+
+
+def _effects(
+    loaded: LoadedCampaign, clip: Clip, target: Target, segments: tuple[jobs.Segment, ...],
+    words: tuple[jobs.Word, ...], fp: Fingerprint,
+) -> tuple[jobs.Effect, ...]:
+    """The target's effects resolved on the clip's timeline (the target's list wins)."""
+    from vidcamp.spec.effects import locate_module, parse_entry, to_jobs
+
+    raw = target.effects if target.effects is not None else clip.effects
+    if not raw:
+        return ()
+    entries = [parse_entry(item) for item in raw]
+    extra: dict[int, dict[str, Any]] = {}
+    for i, entry in enumerate(entries):
+        if entry.name == "sticker" and entry.get("image"):
+            image = loaded.resolve(str(entry.get("image")))
+            extra[i] = {"image": str(image), "image_hash": fp(image) if image.is_file() else ""}
+        elif entry.name == "python":
+            module = locate_module(str(entry.get("python")), loaded.base_dir)
+            extra[i] = {
+                "search_dir": str(loaded.base_dir),
+                "source_hash": fp(module) if module is not None else "",
+            }
+    return to_jobs(entries, sum(s.duration for s in segments), words, extra)
 
 
 def _captions_key(captions: jobs.Captions | None, fp: Fingerprint) -> Any:

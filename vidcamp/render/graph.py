@@ -15,6 +15,7 @@ from typing import Any
 
 from vidcamp.jobs import ClipRender, Segment, Variant, Watermark
 from vidcamp.media.probe import MediaInfo
+from vidcamp.render import effects as fx
 from vidcamp.render import reframe as rf
 
 AUDIO_RATE = 48000
@@ -258,8 +259,16 @@ def render_command(
     for k, plan in enumerate(plans):
         preset = plan.variant.preset
         main = _part_video(main_split[k], source_info, plan)
+        effects = plan.variant.effects
+        if effects:
+            main = fx.picture(
+                main, effects, width=preset.width, height=preset.height, fps=plan.fps,
+                focus=fx.focus_point(*source_info.square_size, plan.variant),
+            )
         if plan.ass_file is not None:
             main = main.filter("ass", filename=str(plan.ass_file), fontsdir=str(fonts_dir))
+        if effects:
+            main = fx.overlays(main, effects, plan.variant, fps=plan.fps, fonts_dir=fonts_dir)
         if job.watermark is not None and logo_split is not None:
             main = _watermark(main, logo_split[k], job.watermark, preset.width, preset.height)
         pieces = []

@@ -259,6 +259,8 @@ def _check_clip(
             f"{clip.thumbnail:g} s is past the end of the clip ({duration:g} s)",
         )
     _check_captions(report, i, clip, styles, duration)
+    if duration > 0:
+        _check_effects(report, i, clip, duration)
 
     if clip.hook is not None and clip.hook.text:
         _check_style(report, (*base, "hook", "style"), clip.hook.style, styles)
@@ -315,6 +317,44 @@ def _check_captions(
         )
     if not events:
         report.warn((*base, "file"), f"{captions.file}: has no caption lines")
+
+
+def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> None:
+    """Effect times inside the clip, tied words present, sticker files and Python modules found."""
+    from vidcamp.plan import clip_words
+    from vidcamp.spec.effects import EffectError, locate_module, parse_entry, resolve
+
+    loaded = report.campaign
+    words = clip_words(clip)
+    lists: list[tuple[PathKey, list[object], str]] = []
+    names = clip.targets or list(loaded.spec.targets)
+    if clip.effects and any(
+        loaded.spec.targets[n].effects is None for n in names if n in loaded.spec.targets
+    ):
+        lists.append((("clips", i, "effects"), list(clip.effects), ""))
+    for name in names:
+        target = loaded.spec.targets.get(name)
+        if target is not None and target.effects:
+            lists.append((("targets", name, "effects"), list(target.effects), f" (clip {clip.id})"))
+    for base, items, suffix in lists:
+        for k, item in enumerate(items):
+            entry = parse_entry(item)  # the shape was checked when the spec was loaded
+            try:
+                resolve(entry, duration, words)
+            except EffectError as exc:
+                report.fail((*base, k), f"{exc}{suffix}")
+                continue
+            image = entry.get("image") if entry.name == "sticker" else None
+            if image and not loaded.resolve(str(image)).is_file():
+                report.fail((*base, k), f"{image}: sticker image not found")
+            if entry.name == "python":
+                function = str(entry.get("python"))
+                if locate_module(function, loaded.base_dir) is None:
+                    report.fail(
+                        (*base, k),
+                        f'python effect "{function}": module not found in the campaign folder '
+                        "or on the Python path",
+                    )
 
 
 def _lint_clip(

@@ -57,6 +57,16 @@ def _identifier(value: Any) -> str:
     return value
 
 
+def _effect(value: Any) -> Any:
+    from vidcamp.spec.effects import EffectError, parse_entry
+
+    try:
+        parse_entry(value)
+    except EffectError as exc:
+        raise PydanticCustomError("effect", "{reason}", {"reason": str(exc)}) from None
+    return value
+
+
 def show_value(value: Any) -> str:
     """How a YAML value is named in an error: quoted text, "a list", "a mapping", or repr."""
     if isinstance(value, str):
@@ -96,6 +106,18 @@ Duration = Annotated[
 ]
 Identifier = Annotated[
     str, BeforeValidator(_identifier), WithJsonSchema({"type": "string", "pattern": _ID.pattern})
+]
+
+EffectItem = Annotated[
+    Any,
+    BeforeValidator(_effect),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string"}, {"type": "object"}],
+            "description": "an effect: {zoom: {...}}, {progress_bar: {...}}, shake, flash, "
+            'sticker, freeze, or {python: "module:function", args: {...}}; see `vidcamp effects`',
+        }
+    ),
 ]
 
 Privacy = Literal["public", "unlisted", "private"]
@@ -163,6 +185,15 @@ class HookSpec(SpecModel):
     style: str = "hook"
 
 
+class WordSpec(SpecModel):
+    """A caption word with its time on the clip's timeline, for word-tied effects."""
+
+    word: str = Field(min_length=1)
+    start: Timecode
+    end: Timecode
+    highlight: bool = False
+
+
 class ClipFields(SpecModel):
     """Fields a clip may take from `defaults`."""
 
@@ -179,6 +210,12 @@ class ClipFields(SpecModel):
     publish_at: datetime | None = Field(None, description="publication time with time zone")
     privacy: Privacy | None = None
     made_for_kids: bool | None = None
+    effects: list[EffectItem] | None = Field(
+        None, description="effects on the clip's timeline (see `vidcamp effects`)"
+    )
+    words: list[WordSpec] | None = Field(
+        None, description="word times for word-tied effects (default: from caption lines)"
+    )
 
 
 class Clip(ClipFields):
@@ -206,6 +243,9 @@ class Target(SpecModel):
     privacy: Privacy | None = None
     mode: ScheduleMode | None = None
     offset: Duration | None = Field(None, description="publish this long after the clip's time")
+    effects: list[EffectItem] | None = Field(
+        None, description="replaces the clips' effects on this target ([] turns them off)"
+    )
 
     @model_validator(mode="before")
     @classmethod
