@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError, RenderError, VidcampError
-from vidcamp.jobs import ClipRender, Variant
+from vidcamp.jobs import ClipRender, Effect, Variant
 from vidcamp.media.ffmpeg import ffmpeg_version, find_ffmpeg
 from vidcamp.media.probe import MediaInfo, probe, summary
 from vidcamp.paths import fonts_dir
@@ -109,15 +109,23 @@ def render_clip(
         sink.start(job.clip_id, total, [v.target for v in todo])
         sink.note(job.clip_id, "measuring loudness")
         measured = audio_pass.measure(exe, job, parts)
-        args = render_command(
-            exe, job, parts, plans, fonts_dir=fonts_dir(), measured=measured,
-            x264_preset=preset_name,
-        )
-        run_ffmpeg(
-            args,
-            what=f"{job.clip_id}: render",
-            on_progress=lambda sec, speed: sink.update(job.clip_id, sec, speed),
-        )
+        # one run for all variants, or one per set of Python effects (their frames differ)
+        for python, group in _python_groups(plans):
+            feed = None
+            if python:
+                from vidcamp.render.pyeffects import PythonFeed
+
+                feed = PythonFeed(job, python, source)
+            args = render_command(
+                exe, job, parts, group, fonts_dir=fonts_dir(), measured=measured,
+                x264_preset=preset_name, video_pipe=feed.pipe if feed else None,
+            )
+            run_ffmpeg(
+                args,
+                what=f"{job.clip_id}: render",
+                on_progress=lambda sec, speed: sink.update(job.clip_id, sec, speed),
+                feed=feed.write if feed else None,
+            )
         infos = {}
         for plan in plans:
             expected = min(total, plan.max_seconds or total)
@@ -189,6 +197,16 @@ def render_all(
 
 
 # --------------------------------------------------------------------------- steps
+
+
+def _python_groups(
+    plans: Sequence[VariantPlan],
+) -> list[tuple[tuple[Effect, ...], list[VariantPlan]]]:
+    groups: dict[tuple[Effect, ...], list[VariantPlan]] = {}
+    for plan in plans:
+        key = tuple(e for e in plan.variant.effects if e.name == "python")
+        groups.setdefault(key, []).append(plan)
+    return list(groups.items())
 
 
 def _probe_inputs(job: ClipRender) -> tuple[MediaInfo, MediaInfo | None, MediaInfo | None]:

@@ -220,8 +220,13 @@ def render_command(
     fonts_dir: Path,
     measured: Loudness | None,
     x264_preset: str,
+    video_pipe: tuple[int, int, float] | None = None,
 ) -> list[str]:
-    """The whole render of one clip as an argument list for one ffmpeg process."""
+    """The whole render of one clip as an argument list for one ffmpeg process.
+
+    ``video_pipe`` (width, height, rate): the cut's frames arrive as raw RGB on stdin (the
+    Python effects tier) instead of being decoded from the segments; sound is still cut here.
+    """
     import ffmpeg
 
     n = len(plans)
@@ -237,6 +242,14 @@ def render_command(
         for i in main_idx
     ]
     joined = main_video[0] if len(main_video) == 1 else ffmpeg.concat(*main_video, v=1, a=0)
+    if video_pipe is not None:
+        w, h, rate = video_pipe
+        joined = (
+            ffmpeg.input("pipe:0", f="rawvideo", pix_fmt="rgb24", s=f"{w}x{h}",
+                         framerate=_num(rate))
+            .video.filter("trim", duration=_num(sum(parts[i].duration for i in main_idx)))
+            .filter("setpts", "PTS-STARTPTS")
+        )
     main_split = _fan_out(joined, n, "split")
     source_info = parts[main_idx[0]].info
 
