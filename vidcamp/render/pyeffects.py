@@ -53,6 +53,12 @@ class PythonFeed:
     """The cut with the clip's Python effects applied, as raw RGB frames for ffmpeg's stdin."""
 
     def __init__(self, job: ClipRender, effects: Sequence[Effect], source: MediaInfo) -> None:
+        import importlib.util
+
+        if importlib.util.find_spec("moviepy") is None:
+            raise RenderError(
+                f"{job.clip_id}: Python effects need moviepy: pip install 'vidcamp[effects]'"
+            )
         self.job = job
         self.effects = list(effects)
         self.functions = [
