@@ -121,6 +121,11 @@ class ClipRender:
     variants: tuple[Variant, ...]
     clip_dir: Path  # build/<campaign>/<clip>/
     words: tuple[Word, ...] = ()  # caption word times, when known (word-tied effects use them)
+    # image sources: one shot of ``shot`` seconds per image, the segments cut on that timeline
+    images: tuple[Path, ...] = ()
+    shot: float = 3.0
+    kenburns: float = 0.0  # how far each shot zooms
+    audio: Path | None = None  # the clip's sound from another file (else the source's)
 
     @property
     def duration(self) -> float:

@@ -18,7 +18,7 @@ from typing import Any
 from vidcamp import jobs
 from vidcamp.presets import PRESETS, Preset
 from vidcamp.spec.loader import LoadedCampaign
-from vidcamp.spec.models import Clip, Target
+from vidcamp.spec.models import Clip, Source, Target
 from vidcamp.spec.templates import render_template
 
 DEFAULT_CAPTION_STYLE = "pop"
@@ -100,7 +100,11 @@ def plan_renders(
 
     renders = []
     for clip in spec.clips:
-        source = loaded.resolve(spec.sources[clip.source or ""].path)
+        source_spec = spec.sources[clip.source or ""]
+        source = loaded.resolve(source_spec.path)
+        still = _still_shots(loaded, clip, source_spec, fp)
+        if still["images"]:
+            source = still["images"][0]
         segments = tuple(jobs.Segment(c.start, c.end) for c in clip.cut)
         captions = _captions(loaded, clip)
         words = clip_words(clip)
@@ -117,6 +121,7 @@ def plan_renders(
         clip_dir = root / clip.id
         shared = {
             "source": fp(source),
+            **({"still": still["key"]} if still["images"] else {}),
             "segments": [asdict(s) for s in segments],
             "captions": _captions_key(captions, fp),
             "hook": asdict(hook) if hook else None,
@@ -180,6 +185,10 @@ def plan_renders(
                 variants=tuple(variants),
                 clip_dir=clip_dir,
                 words=words,
+                images=tuple(still["images"]),
+                shot=source_spec.shot,
+                kenburns=source_spec.kenburns,
+                audio=still["audio"],
             )
         )
     return renders
@@ -295,6 +304,26 @@ def _captions(loaded: LoadedCampaign, clip: Clip) -> jobs.Captions | None:
         return jobs.Captions(style=style, file=loaded.resolve(spec.file), encoding=spec.encoding)
     lines = tuple(jobs.CaptionLine(line.start, line.end, line.text) for line in spec.lines or ())
     return jobs.Captions(style=style, lines=lines)
+
+
+def _still_shots(
+    loaded: LoadedCampaign, clip: Clip, source: Source, fp: Fingerprint
+) -> dict[str, Any]:
+    """An image source's images, its music, and what of them goes into the content hash."""
+    from vidcamp.media.images import image_files, is_image_source
+
+    path = loaded.resolve(source.path)
+    if not is_image_source(path):
+        return {"images": [], "audio": None, "key": None}
+    images = image_files(path)
+    audio = loaded.resolve(loaded.spec.sources[clip.audio].path) if clip.audio else None
+    key = {
+        "images": [fp(p) for p in images],
+        "shot": source.shot,
+        "kenburns": source.kenburns,
+        "audio": fp(audio) if audio else None,
+    }
+    return {"images": images, "audio": audio, "key": key}
 
 
 def clip_words(clip: Clip) -> tuple[jobs.Word, ...]:

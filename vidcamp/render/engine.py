@@ -93,6 +93,13 @@ def render_clip(
 
     source, intro, outro = _probe_inputs(job)
     parts = timeline(job, source, intro, outro)
+    stills: list[MediaInfo] = []
+    if job.images:
+        from vidcamp.render import stills as st
+
+        stills, sound = st.probe_stills(job)
+        parts = st.sound_parts(parts, job, sound)
+        source = st.without_rate(source)  # shots take the preset's default rate
     total = sum(p.duration for p in parts)
     intro_len = parts[0].duration if intro is not None else 0.0
     lines, notes = _captions(job)
@@ -119,6 +126,7 @@ def render_clip(
             args = render_command(
                 exe, job, parts, group, fonts_dir=fonts_dir(), measured=measured,
                 x264_preset=preset_name, video_pipe=feed.pipe if feed else None,
+                stills=stills,
             )
             run_ffmpeg(
                 args,
@@ -215,7 +223,7 @@ def _probe_inputs(job: ClipRender) -> tuple[MediaInfo, MediaInfo | None, MediaIn
         raise MediaError(f"{job.source}: has no video stream")
     if not job.segments:
         raise MediaError(f"{job.source}: clip {job.clip_id} has no segments to cut")
-    for n, seg in enumerate(job.segments, 1):
+    for n, seg in enumerate(() if job.images else job.segments, 1):  # stills: see stills.py
         if seg.start < 0 or seg.end <= seg.start:
             raise MediaError(
                 f"{job.source}: segment {n} ({seg.start:g}-{seg.end:g} s) is empty or negative"

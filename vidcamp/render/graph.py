@@ -221,11 +221,13 @@ def render_command(
     measured: Loudness | None,
     x264_preset: str,
     video_pipe: tuple[int, int, float] | None = None,
+    stills: Sequence[MediaInfo] = (),
 ) -> list[str]:
     """The whole render of one clip as an argument list for one ffmpeg process.
 
     ``video_pipe`` (width, height, rate): the cut's frames arrive as raw RGB on stdin (the
     Python effects tier) instead of being decoded from the segments; sound is still cut here.
+    ``stills``: the probes of ``job.images``, an image source shown as moving shots.
     """
     import ffmpeg
 
@@ -251,6 +253,11 @@ def render_command(
             .filter("setpts", "PTS-STARTPTS")
         )
     main_split = _fan_out(joined, n, "split")
+    still_splits = None
+    if stills:
+        from vidcamp.render import stills as st
+
+        still_splits = st.open_stills(job, max(p.fps for p in plans), n)
     source_info = parts[main_idx[0]].info
 
     bumper_splits = {
@@ -271,7 +278,10 @@ def render_command(
     outputs = []
     for k, plan in enumerate(plans):
         preset = plan.variant.preset
-        main = _part_video(main_split[k], source_info, plan)
+        if still_splits is not None:
+            main = st.shots(job, [s[k] for s in still_splits], stills, plan, _part_video)
+        else:
+            main = _part_video(main_split[k], source_info, plan)
         effects = plan.variant.effects
         if effects:
             main = fx.picture(

@@ -142,11 +142,21 @@ class Generate(SpecModel):
 
 
 class Source(SpecModel):
-    """A piece of footage, by path relative to the campaign file."""
+    """A piece of footage, by path relative to the campaign file.
 
-    path: str = Field(description="footage file, relative to the campaign file")
+    An image, or a folder of images, becomes one shot per image with a slow pan/zoom.
+    """
+
+    path: str = Field(description="footage file, image or folder of images, relative to the "
+                      "campaign file")
     generate: Generate | None = Field(
         None, description="make the file with ffmpeg lavfi when it does not exist (demo footage)"
+    )
+    shot: float = Field(
+        3.0, gt=0, le=60, description="image sources: seconds each image is shown"
+    )
+    kenburns: float = Field(
+        0.12, ge=0, le=0.5, description="image sources: how far each shot zooms (0: still)"
     )
 
     @model_validator(mode="before")
@@ -212,6 +222,9 @@ class ClipFields(SpecModel):
     made_for_kids: bool | None = None
     effects: list[EffectItem] | None = Field(
         None, description="effects on the clip's timeline (see `vidcamp effects`)"
+    )
+    audio: str | None = Field(
+        None, description="a source whose sound the clip uses (e.g. music under image shots)"
     )
     words: list[WordSpec] | None = Field(
         None, description="word times for word-tied effects (default: from caption lines)"
