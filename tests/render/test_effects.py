@@ -45,7 +45,7 @@ EFFECTS = {
     "shake": Effect("shake", 1.0, 1.5, (("amplitude", 0.05), ("speed", 8.0))),
     "flash": Effect("flash", 2.0, 2.2, (("color", "white"), ("opacity", 1.0))),
     "sticker": Effect("sticker", 1.0, 2.0,
-                      (("emoji", "★"), ("size", 0.4), ("x", 0.5), ("y", 0.5))),
+                      (("emoji", "🔥"), ("size", 0.4), ("x", 0.5), ("y", 0.5))),
     "freeze": Effect("freeze", 1.0, 2.0, ()),
 }
 

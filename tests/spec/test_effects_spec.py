@@ -47,6 +47,8 @@ BAD = [
      "c.yaml:10:9 clips[0].effects[0]:", 'expected "module:function"'),
     ("python-missing", '    effects:\n      - python: "no_such_module_x:fn"\n',
      "c.yaml:10:9 clips[0].effects[0]:", "module not found"),
+    ("sticker-no-glyph", '    effects:\n      - sticker: {emoji: "★"}\n',
+     "c.yaml:10:9 clips[0].effects[0]:", "the bundled emoji font does not draw it"),
     ("sticker-both", "    effects:\n      - sticker: {emoji: x, image: a.png}\n",
      "c.yaml:10:9 clips[0].effects[0]:", "exactly one of image or emoji"),
 ]

@@ -18,7 +18,6 @@ from vidcamp.render import reframe as rf
 
 PICTURE = ("freeze", "zoom", "shake")  # before captions: they move the footage
 OVERLAY = ("flash", "progress_bar", "sticker")  # after captions: drawn on top
-EMOJI_FONT = "NotoEmoji-Bold.ttf"
 
 
 def _num(value: float) -> str:
@@ -153,8 +152,10 @@ def overlays(
                 stream = stream.overlay(logo, x=x, y=y, eof_action="repeat", format="auto",
                                         enable=on)
             else:
+                from vidcamp.render.captions import EMOJI_FONT_FILE
+
                 stream = stream.filter(
-                    "drawtext", fontfile=str(fonts_dir / EMOJI_FONT),
+                    "drawtext", fontfile=str(fonts_dir / EMOJI_FONT_FILE),
                     text=str(effect.param("emoji")), expansion="none",
                     fontsize=max(8, round(size)), fontcolor="white", borderw=3,
                     bordercolor="black",
@@ -167,3 +168,12 @@ def overlays(
 
 def has_ffmpeg_effects(effects: Sequence[Effect]) -> bool:
     return any(e.name in PICTURE or e.name in OVERLAY for e in effects)
+
+
+def emoji_missing(text: str) -> str:
+    """The characters of a sticker's text that the bundled emoji font does not draw."""
+    from vidcamp.render.captions import _font_facts, emoji_font_file
+
+    _, cmap = _font_facts(emoji_font_file())
+    return "".join(ch for ch in text if not ch.isspace() and ord(ch) not in cmap
+                   and ord(ch) not in (0x200D, 0xFE0F))

@@ -415,6 +415,14 @@ def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> 
             except EffectError as exc:
                 report.fail((*base, k), f"{exc}{suffix}")
                 continue
+            emoji = entry.get("emoji") if entry.name == "sticker" else None
+            if emoji:
+                from vidcamp.render.effects import emoji_missing
+
+                missing = emoji_missing(str(emoji))
+                if missing:
+                    report.fail((*base, k), f"sticker emoji {missing!r}: the bundled emoji font "
+                                "does not draw it (use an image: sticker)")
             image = entry.get("image") if entry.name == "sticker" else None
             if image and not loaded.resolve(str(image)).is_file():
                 report.fail((*base, k), f"{image}: sticker image not found")
