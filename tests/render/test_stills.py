@@ -96,3 +96,15 @@ def test_cut_past_the_shots_is_a_spec_error(folder: Path) -> None:
     with pytest.raises(SpecErrors) as caught:
         plan(folder, "{from: 0, to: 3.5}")
     assert "its shots last 3 s" in str(caught.value)
+
+
+def test_python_effect_on_photos_is_a_spec_error(folder: Path) -> None:
+    (folder / "c.yaml").write_text(
+        SPEC.format(cut="{from: 0, to: 3}").replace(
+            "    audio: music\n", '    audio: music\n    effects: [{python: "m:f"}]\n'
+        )
+    )
+    (folder / "m.py").write_text("def f(frame, t):\n    return frame\n")
+    with pytest.raises(SpecErrors) as caught:
+        check_campaign(load_campaign(folder / "c.yaml"))
+    assert "python effects need a video source" in str(caught.value)

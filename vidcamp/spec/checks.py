@@ -428,6 +428,8 @@ def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> 
                 report.fail((*base, k), f"{image}: sticker image not found")
             if entry.name == "python":
                 function = str(entry.get("python"))
+                if _still_length(loaded, clip.source) is not None:
+                    report.fail((*base, k), "python effects need a video source, not images")
                 if locate_module(function, loaded.base_dir) is None:
                     report.fail(
                         (*base, k),
