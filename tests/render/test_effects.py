@@ -58,6 +58,11 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[int, An
     preset = small("youtube_shorts", W, H)
     variants = [variant(out, "plain", preset)] + [
         variant(out, name, preset, effects=(effect,)) for name, effect in EFFECTS.items()
+    ] + [
+        # zoom and shake take another path when the reframe is not a crop
+        variant(out, "plain_pad", preset, reframe="pad"),
+        variant(out, "zoom_pad", preset, reframe="pad",
+                effects=(EFFECTS["zoom"], EFFECTS["shake"])),
     ]
     render_clip(job(source, out, variants, segments=[(0.0, 4.0)]))
     result = {}
@@ -85,6 +90,17 @@ def test_zoom_changes_only_its_range(rendered: dict[str, dict[int, Any]]) -> Non
         assert same(rendered, "zoom", t) > 10 * SAME, t
     # eased: the change grows through the ease-in
     assert same(rendered, "zoom", 1.04) < same(rendered, "zoom", 1.5)
+
+
+def test_zoom_and_shake_on_a_padded_target(rendered: dict[str, dict[int, Any]]) -> None:
+    def vs_pad(t: float) -> float:
+        n = round(t * FPS)
+        return diff(rendered["zoom_pad"][n], rendered["plain_pad"][n])
+
+    for t in (0.5, 0.98, 2.1, 3.5):
+        assert vs_pad(t) < SAME, t
+    for t in (1.2, 1.5, 1.85):
+        assert vs_pad(t) > 5 * SAME, t
 
 
 def test_progress_bar_fills_along_the_bottom(rendered: dict[str, dict[int, Any]]) -> None:

@@ -2,14 +2,15 @@
 
 Times are on the clip's timeline, which is the main cut's timeline (bumpers are joined later),
 and the chain runs at the variant's constant frame rate, so a time maps to a frame index.
-Effects that move the picture (zoom, shake) work on a trimmed branch of only their frames,
-laid back over the main chain, so frames outside their range are not touched at all.
+Effects that move the picture (zoom, shake) cut the chain into pieces: frames inside a range go
+through zoompan, the others are left alone, and the pieces are joined again. With the crop
+reframe the zoom replaces the reframe's scale for those frames, so it costs next to nothing.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from vidcamp.jobs import Effect, Variant
 from vidcamp.render import reframe as rf
 
 PICTURE = ("freeze", "zoom", "shake")  # before captions: they move the footage
+MOTION = ("zoom", "shake")
 OVERLAY = ("flash", "progress_bar", "sticker")  # after captions: drawn on top
 
 
@@ -49,15 +51,70 @@ def _frames(effect: Effect, fps: float) -> tuple[int, int]:
 
 def picture(
     stream: Any, effects: Sequence[Effect], *, width: int, height: int, fps: float,
-    focus: tuple[float, float],
+    focus: tuple[float, float], total_frames: int,
 ) -> Any:
     """Freeze, zoom and shake on the reframed main chain (before captions are drawn)."""
+    motion = [e for e in effects if e.name in MOTION]
+    if motion:
+        stream = _pieces(stream, motion, fps=fps, total_frames=total_frames, width=width,
+                         height=height, focus=focus, plain=lambda s: s)
     for effect in effects:
         if effect.name == "freeze":
             stream = _freeze(stream, effect, fps)
-        elif effect.name in ("zoom", "shake"):
-            stream = _moving(stream, effect, width=width, height=height, fps=fps, focus=focus)
     return stream
+
+
+def crop_with_motion(
+    stream: Any, src_size: tuple[int, int], variant: Variant, motion: Sequence[Effect], *,
+    fps: float, total_frames: int,
+) -> Any:
+    """The crop reframe with zoom and shake folded in: a frame in a motion range is zoomed
+    straight from the source crop to the output size, in place of the plain scale, so each
+    frame is scaled once (the moving effects then cost next to nothing)."""
+    out_w, out_h = variant.preset.width, variant.preset.height
+    r = rf.crop_rect(*src_size, out_w, out_h, variant.focus)
+    stream = stream.filter("fps", _num(fps)).crop(r.x, r.y, r.w, r.h)
+    return _pieces(
+        stream, motion, fps=fps, total_frames=total_frames, width=out_w, height=out_h,
+        focus=focus_point(*src_size, variant),
+        plain=lambda s: s.filter("scale", out_w, out_h, flags="lanczos").filter("setsar", 1),
+    ).filter("setsar", 1)
+
+
+def _pieces(
+    stream: Any, motion: Sequence[Effect], *, fps: float, total_frames: int, width: int,
+    height: int, focus: tuple[float, float], plain: Callable[[Any], Any],
+) -> Any:
+    """Cut the chain at the motion ranges: frames outside go through ``plain``, frames inside
+    through their zoompan; the pieces are joined again in order (no frame is handled twice)."""
+    import ffmpeg
+
+    spans: list[tuple[int, int | None, Effect | None]] = []
+    at = 0
+    for effect in sorted(motion, key=lambda e: (e.start, e.end)):
+        first, last = _frames(effect, fps)
+        first, last = max(first, at), min(last, total_frames)
+        if last <= first:
+            continue  # overlaps an earlier range, or past the end
+        if first > at:
+            spans.append((at, first, None))
+        spans.append((first, last, effect))
+        at = last
+    if at < total_frames - 1:  # the rest (open-ended: the frame count is only estimated)
+        spans.append((at, None, None))
+    if not spans:
+        return plain(stream)
+    node = stream.filter_multi_output("split", len(spans)) if len(spans) > 1 else None
+    pieces = []
+    for n, (start, stop, moving) in enumerate(spans):
+        part = node[n] if node is not None else stream
+        trim = {"start_frame": start, **({"end_frame": stop} if stop is not None else {})}
+        part = part.filter("trim", **trim)
+        part = plain(part) if moving is None else _zoompan(
+            part, moving, fps=fps, width=width, height=height, focus=focus
+        )
+        pieces.append(part.filter("setpts", "PTS-STARTPTS"))
+    return pieces[0] if len(pieces) == 1 else ffmpeg.concat(*pieces, v=1, a=0)
 
 
 def _freeze(stream: Any, effect: Effect, fps: float) -> Any:
@@ -71,11 +128,11 @@ def _freeze(stream: Any, effect: Effect, fps: float) -> Any:
     )
 
 
-def _moving(
-    stream: Any, effect: Effect, *, width: int, height: int, fps: float,
+def _zoompan(
+    stream: Any, effect: Effect, *, fps: float, width: int, height: int,
     focus: tuple[float, float],
 ) -> Any:
-    """Zoom or shake as zoompan over a branch trimmed to the range, overlaid back in place."""
+    """Zoom or shake as zoompan on frames already trimmed to the effect's range."""
     first, last = _frames(effect, fps)
     a, b = first / fps, (last - 1) / fps
     if effect.name == "zoom":
@@ -96,16 +153,10 @@ def _moving(
         zoom = _num(1 + 2 * amp)
         x = f"(iw-iw/zoom)/2*(1+sin(2*PI*{_num(speed)}*it))"
         y = f"(ih-ih/zoom)/2*(1+sin(2*PI*{_num(speed * 0.77)}*it+1.3))"
-    node = stream.split()
-    base, branch = node[0], node[1]
-    moved = (
-        branch.filter("trim", start_frame=first, end_frame=last)
-        .filter("zoompan", z=zoom, x=x, y=y, d=1, s=f"{width}x{height}", fps=_num(fps))
-        # zoompan numbers its frames from 0: put them back at their place on the timeline
-        .filter("setpts", f"PTS-STARTPTS+{_num(first / fps)}/TB")
-        .filter("setsar", 1)
-    )
-    return base.overlay(moved, eof_action="pass", repeatlast=0)
+    # `it` is the input time: trim keeps the frames' places on the clip's timeline
+    return stream.filter(
+        "zoompan", z=zoom, x=x, y=y, d=1, s=f"{width}x{height}", fps=_num(fps)
+    ).filter("setsar", 1)
 
 
 def overlays(

@@ -278,15 +278,24 @@ def render_command(
     outputs = []
     for k, plan in enumerate(plans):
         preset = plan.variant.preset
+        effects = plan.variant.effects
+        frames = round(job.duration * plan.fps)
+        motion = [e for e in effects if e.name in fx.MOTION]
         if still_splits is not None:
             main = st.shots(job, [s[k] for s in still_splits], stills, plan, _part_video)
+        elif motion and plan.variant.reframe == "crop" and (
+            source_info.square_size == source_info.display_size
+        ):  # zoom and shake folded into the crop's scale
+            main = fx.crop_with_motion(main_split[k], source_info.square_size, plan.variant,
+                                       motion, fps=plan.fps, total_frames=frames)
+            effects = tuple(e for e in effects if e not in motion)
         else:
             main = _part_video(main_split[k], source_info, plan)
-        effects = plan.variant.effects
         if effects:
             main = fx.picture(
                 main, effects, width=preset.width, height=preset.height, fps=plan.fps,
                 focus=fx.focus_point(*source_info.square_size, plan.variant),
+                total_frames=frames,
             )
         if plan.ass_file is not None:
             main = main.filter("ass", filename=str(plan.ass_file), fontsdir=str(fonts_dir))
