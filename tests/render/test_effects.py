@@ -188,3 +188,24 @@ def test_zoom_on_a_highlighted_word_starts_within_one_frame(tmp_path: Path) -> N
     first = changed[0] / FPS
     assert start <= first <= start + 1 / FPS + 1e-6, (first, changed[:5])
     assert changed[-1] / FPS <= 1.8 + 1 / FPS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["crop", "blur"])
+def test_every_family_with_effects_meets_its_preset_at_full_size(
+    mode: str, tmp_path: Path
+) -> None:
+    from vidcamp.presets import PRESETS
+
+    families = ("youtube_shorts", "facebook", "youtube", "x")
+    source = make_source(tmp_path / "src.mp4", size="640x360", seconds=2.0)
+    out = tmp_path / "clip"
+    effects = tuple(EFFECTS.values())
+    variants = [variant(out, n, PRESETS[n], reframe=mode, effects=effects) for n in families]
+    result = render_clip(job(source, out, variants, segments=[(0.0, 2.0)]))
+    assert set(result.rendered) == set(families)
+    for n in families:
+        info = probe(out / f"{n}.mp4")
+        assert output_problems(info, PRESETS[n], expected_duration=2.0, fps=FPS) == []
+        assert info.video is not None
+        assert (info.video.width, info.video.height) == (PRESETS[n].width, PRESETS[n].height)
