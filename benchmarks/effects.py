@@ -8,6 +8,10 @@ benchmark's inputs (benchmarks/inputs.py: three clips, four targets, captions, l
 ``--quick`` size unless ``--full``). (C) and (D) render the first clip for one target
 (youtube_shorts): (C) with a progress bar (ffmpeg tier), (D) with the same bar plus a Python
 effect that inverts the colours (moviepy tier). Medians and ratios are printed with the load.
+
+``--graph`` measures instead the clip's render command alone (captured from the renderer, as
+benchmarks/compare_graph.py does) for the first clip of (A) and (B), alternated: the CPU that
+the effects add to the filtergraph, without the loudness pass and start-up around it.
 x264 runs at ``ultrafast`` like the main benchmark unless $VIDCAMP_X264_PRESET says otherwise.
 """
 
@@ -65,16 +69,39 @@ def render(label: str, campaign: Path, log_dir: Path) -> Measurement:
     )
 
 
+def graph_only(made: dict[str, Path], rounds: int, work: Path) -> None:
+    """The render command of the first clip with and without effects, alternated."""
+    from benchmarks.compare_graph import vidcamp_command
+
+    commands = {name: vidcamp_command(made[name])[0] for name in ("plain", "effects")}
+    runs: dict[str, list[Measurement]] = {name: [] for name in commands}
+    for r in range(1, rounds + 1):
+        for name, args in commands.items():
+            m = run_measured(f"graph-{name}{r}", args, log=work / f"graph-{name}{r}.log")
+            runs[name].append(m)
+            print(f"{m.label:>16}: {m.wall:7.1f} s wall, {m.cpu:7.1f} s CPU, load {m.load:.1f}",
+                  flush=True)
+    cpu = {name: median([m.cpu for m in ms]) for name, ms in runs.items()}
+    print(f"\nrender command of one clip, {rounds} rounds: CPU with effects / without "
+          f"{cpu['effects'] / cpu['plain']:.3f} ({cpu['effects']:.1f} s vs {cpu['plain']:.1f} s)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="the full-size standard job")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("benchmarks/work/effects"))
+    parser.add_argument("--graph", action="store_true",
+                        help="measure only the render command of one clip, with and without")
     args = parser.parse_args(argv)
     size = inputs.FULL if args.full else inputs.QUICK
     work = args.work / size.name
     work.mkdir(parents=True, exist_ok=True)
     made = campaigns(work, size)
+    if args.graph:
+        os.environ.setdefault("VIDCAMP_X264_PRESET", "ultrafast")
+        graph_only(made, args.rounds, work)
+        return 0
     runs: dict[str, list[Measurement]] = {k: [] for k in made}
     for r in range(1, args.rounds + 1):
         for name in ("plain", "effects", "ffmpeg_tier", "moviepy_tier"):
