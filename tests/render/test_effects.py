@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.render.conftest import job, make_source, small, variant
+from tests.render.conftest import ffmpeg, job, make_source, small, variant
 from vidcamp.jobs import Effect
 from vidcamp.media.probe import probe
 from vidcamp.render import render_clip
@@ -64,6 +64,12 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[int, An
         variant(out, "zoom_pad", preset, reframe="pad",
                 effects=(EFFECTS["zoom"], EFFECTS["shake"])),
     ]
+    png = root / "sticker.png"
+    ffmpeg("-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1", str(png))
+    variants.append(variant(out, "sticker_png", preset, effects=(
+        Effect("sticker", 1.0, 2.0, (("image", str(png)), ("size", 0.3), ("x", 0.0),
+                                     ("y", 1.0))),
+    )))
     render_clip(job(source, out, variants, segments=[(0.0, 4.0)]))
     result = {}
     for v in variants:
@@ -145,6 +151,22 @@ def test_sticker_shows_inside_the_safe_zone_in_its_range(
     zone = PRESETS["youtube_shorts"].safe_zone
     assert xs.min() >= zone.left * W - 1 and xs.max() <= W * (1 - zone.right) + 1
     assert ys.min() >= zone.top * H - 1 and ys.max() <= H * (1 - zone.bottom) + 1
+
+
+def test_image_sticker_sits_in_the_safe_zone_corner(rendered: dict[str, dict[int, Any]]) -> None:
+    from vidcamp.presets import PRESETS
+
+    for t in (0.9, 2.1):
+        assert same(rendered, "sticker_png", t) < SAME, t
+    f = rendered["sticker_png"][round(1.5 * FPS)]
+    red = (f[..., 0] > 200) & (f[..., 1] < 60) & (f[..., 2] < 60)
+    ys, xs = np.nonzero(red)
+    zone = PRESETS["youtube_shorts"].safe_zone
+    side = round(0.3 * W / 2) * 2
+    assert abs(len(xs) - side * side) < side * 4, len(xs)
+    # x: 0 and y: 1 put it in the bottom-left corner of the safe zone, inside it
+    assert abs(xs.min() - zone.left * W) <= 2 and xs.max() < W * (1 - zone.right)
+    assert abs(ys.max() - H * (1 - zone.bottom)) <= 2 and ys.min() > zone.top * H
 
 
 def test_freeze_holds_one_frame(rendered: dict[str, dict[int, Any]]) -> None:

@@ -219,10 +219,6 @@ def overlays(
     return stream
 
 
-def has_ffmpeg_effects(effects: Sequence[Effect]) -> bool:
-    return any(e.name in PICTURE or e.name in OVERLAY for e in effects)
-
-
 def emoji_missing(text: str) -> str:
     """The characters of a sticker's text that the bundled emoji font does not draw."""
     from vidcamp.render.captions import _font_facts, emoji_font_file
