@@ -10,12 +10,15 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from benchmarks import inputs
 from benchmarks.run import Config, run_benchmark, table
 
 TINY = replace(inputs.TINY, source_seconds=4.0, clip_seconds=1.0)
 
 
+@pytest.mark.slow
 def test_smallest_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     cfg = Config(
         TINY, rounds=1, clips=1, scale=(1,), moviepy_targets=("x",), cache_runs=1,

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from vidcamp.jobs import Post
 from vidcamp.ledger import Ledger, queue_posts
 
@@ -66,6 +68,7 @@ def _random_fault(rng: random.Random) -> dict[str, Any]:
     return fault
 
 
+@pytest.mark.slow
 def test_killed_runs_under_faults_publish_every_post_exactly_once(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:

@@ -7,11 +7,13 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import ROOT, Sandbox, env_for, sha256, vidcamp
 
 
+@pytest.mark.slow
 def test_build_the_demo_then_publish_every_post_exactly_once(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
@@ -23,7 +25,8 @@ def test_build_the_demo_then_publish_every_post_exactly_once(
     entries = {
         name: sandbox.server.add_account(platform, name)
         for platform, name in (
-            ("youtube", "demo-youtube"), ("facebook", "demo-facebook"), ("x", "demo-x")
+            ("youtube", "demo-youtube"), ("facebook", "demo-facebook"), ("x", "demo-x"),
+            ("dailymotion", "demo-dailymotion"),
         )
     }
     creds.write_text(yaml.safe_dump(entries))
@@ -34,7 +37,7 @@ def test_build_the_demo_then_publish_every_post_exactly_once(
     built = vidcamp("build", "--quiet", str(demo / "campaign.yaml"), env=env, timeout=600)
     assert built.returncode == 0, built.stderr
     outputs = sorted((demo / "build" / "demo").glob("*/*.mp4"))
-    assert len(outputs) == 8  # 2 clips x 4 targets
+    assert len(outputs) == 10  # 2 clips x 5 targets
 
     # YouTube and Facebook posts go up ahead and the platform publishes them on time; X has
     # no API scheduling, so its posts wait for their time: the second run pretends it came.
@@ -46,21 +49,24 @@ def test_build_the_demo_then_publish_every_post_exactly_once(
     remote = sandbox.posts()
     assert Counter(p["sha256"] for p in remote).most_common(1)[0][1] == 1  # nothing twice
     published_clips = {(p["platform"], p["sha256"]) for p in remote if p["account"].startswith("demo-")}
-    # the 4:5 facebook feed, youtube, youtube_shorts and x variants of both clips: 8 posts
+    # the 4:5 facebook feed, youtube, youtube_shorts, x and dailymotion variants of both
+    # clips: 10 posts, on all four platforms
     expected = {
         (platform, sha256(demo / "build" / "demo" / clip / f"{target}.mp4"))
         for clip in ("teaser", "recap")
         for target, platform in (
-            ("youtube_shorts", "youtube"), ("youtube", "youtube"), ("facebook", "facebook"), ("x", "x")
+            ("youtube_shorts", "youtube"), ("youtube", "youtube"), ("facebook", "facebook"),
+            ("x", "x"), ("dailymotion", "dailymotion"),
         )
     }
     assert published_clips == expected
+    assert {platform for platform, _ in published_clips} == {"youtube", "facebook", "x", "dailymotion"}
 
     status = vidcamp("status", "demo", "--json", env=env)
     assert status.returncode == 0, status.stderr
     rows = json.loads(status.stdout)
     rows = rows["posts"] if isinstance(rows, dict) else rows
-    assert len(rows) == 8
+    assert len(rows) == 10
     assert all(r["state"] == "published" for r in rows), rows
     assert all(r["url"] for r in rows)
     table = vidcamp("status", "demo", env=env)

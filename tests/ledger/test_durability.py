@@ -17,6 +17,7 @@ from .conftest import ROOT
 
 
 @pytest.mark.parametrize("batch", [1, 25])
+@pytest.mark.slow
 def test_sigkill_during_writes_loses_nothing_committed(tmp_path: Path, batch: int) -> None:
     rng = random.Random(5 + batch)
     path = tmp_path / "ledger.sqlite3"

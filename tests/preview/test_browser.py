@@ -56,10 +56,10 @@ def test_demo_page_plays_every_variant_and_toggles_safe_zones(
     tab.wait_for_function(ALL_VIDEOS_SETTLED, timeout=30_000)
     videos = tab.evaluate(VIDEO_STATES)
     expected = {f"{clip}/{target}.mp4" for clip in ("teaser", "recap")
-                for target in ("youtube_shorts", "facebook", "youtube", "x")}
+                for target in ("youtube_shorts", "facebook", "youtube", "x", "dailymotion")}
     assert {v["src"] for v in videos} == expected
     sizes = {"youtube_shorts": (1080, 1920), "facebook": (1080, 1350),
-             "youtube": (1920, 1080), "x": (1280, 720)}
+             "youtube": (1920, 1080), "x": (1280, 720), "dailymotion": (1920, 1080)}
     for v in videos:
         assert v["error"] is None and v["ready"] >= 1, v
         assert (v["width"], v["height"]) == sizes[Path(v["src"]).stem], v
@@ -70,12 +70,12 @@ def test_demo_page_plays_every_variant_and_toggles_safe_zones(
     ratios = sorted({round(w / h, 2) for w, h in boxes})
     assert ratios == [0.56, 0.8, 1.78]
     thumbs = tab.eval_on_selector_all("img.thumb", "els => els.map(e => e.naturalWidth)")
-    assert len(thumbs) == 8 and all(w > 0 for w in thumbs)
+    assert len(thumbs) == 10 and all(w > 0 for w in thumbs)
 
     assert not any(tab.evaluate(OVERLAYS_SHOWN))
     tab.screenshot(path=str(tmp_path / "plain.png"), full_page=True)
     tab.click("label.switch")
-    assert all(tab.evaluate(OVERLAYS_SHOWN)) and len(tab.evaluate(OVERLAYS_SHOWN)) == 8
+    assert all(tab.evaluate(OVERLAYS_SHOWN)) and len(tab.evaluate(OVERLAYS_SHOWN)) == 10
     shot = tmp_path / "safe-zones.png"
     tab.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000
@@ -94,10 +94,10 @@ def test_a_variant_deleted_after_build_is_shown_missing_and_the_rest_still_play(
     tab = browser.open(preview_page(demo / "campaign.yaml"))
     tab.wait_for_function(ALL_VIDEOS_SETTLED, timeout=30_000)
     videos = tab.evaluate(VIDEO_STATES)
-    assert len(videos) == 7 and all(v["error"] is None for v in videos)
+    assert len(videos) == 9 and all(v["error"] is None for v in videos)
     assert "recap/x.mp4" not in {v["src"] for v in videos}
     card = tab.locator("#v-recap-x")
     assert card.get_attribute("data-status") == "deleted"
     assert "x.mp4 was deleted after the build" in card.inner_text()
-    assert "1 of 8 variants are not ready" in tab.inner_text("#missing")
+    assert "1 of 10 variants are not ready" in tab.inner_text("#missing")
     assert "--only recap:x" in tab.inner_text("#missing")

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.render.conftest import job, make_source, small, variant
 from vidcamp.render import render_clip
 from vidcamp.render.runner import LAUNCHES
@@ -63,6 +65,7 @@ render_clip(job(Path({source!r}), out, [variant(out, "v", small("youtube", 1280,
 """
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_no_final_named_output(tmp_path: Path) -> None:
     source = make_source(tmp_path / "long.mp4", size="1280x720", seconds=20)
     out = tmp_path / "clip"

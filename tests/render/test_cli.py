@@ -39,6 +39,7 @@ def campaign(tmp_path: Path) -> Path:
     return spec
 
 
+@pytest.mark.slow
 def test_render_only_one_target_then_build_the_rest(campaign: Path) -> None:
     runner = CliRunner()
     build = campaign.parent / "build" / "tiny"
@@ -69,6 +70,7 @@ def test_only_names_an_unknown_clip_or_target(campaign: Path) -> None:
     assert "clip one has no target 'tiktok'" in str(res.exception or res.output)
 
 
+@pytest.mark.slow
 def test_unchanged_rebuild_in_a_new_process_starts_no_ffmpeg_at_all(
     campaign: Path, tmp_path: Path
 ) -> None:

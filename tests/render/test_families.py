@@ -18,6 +18,7 @@ FAMILIES = ("youtube_shorts", "facebook", "youtube", "x")
 
 
 @pytest.mark.parametrize("mode", ["crop", "pad", "blur"])
+@pytest.mark.slow
 def test_each_family_meets_its_preset(mode: str, media: Any, tmp_path: Path) -> None:
     source = media("wide.mp4", size="640x360", seconds=1.5)
     out = tmp_path / f"clip_{mode}"

@@ -7,6 +7,8 @@ those of the case's own text (shown when a case fails).
 from __future__ import annotations
 
 import shutil
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -289,6 +291,84 @@ CASES: list[tuple[str, str, str, str]] = [
 ]
 
 
+def laughs(levels: int, fan: int = 10) -> str:
+    """A "billion laughs" document: a few KB whose aliases expand to fan**levels values."""
+    rows = ["lol0: &lol0 [" + ", ".join(["lol"] * fan) + "]"]
+    for i in range(1, levels + 1):
+        rows.append(f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * fan) + "]")
+    return BASE + "\n".join(rows) + "\n"
+
+
+def merge_laughs(levels: int) -> str:
+    """The same through merge keys: each mapping merges the one before it twice over."""
+    rows = ["m0: &m0 {a: 1, b: 2}"]
+    for i in range(1, levels + 1):
+        rows.append(f"m{i}: &m{i} {{<<: [*m{i - 1}, *m{i - 1}], k{i}: 1}}")
+    return BASE + "\n".join(rows) + "\n"
+
+
+# Hostile specs: refused at the place where the problem is written, fast and in little memory
+# (the bounds are asserted by test_hostile_spec_is_refused_within_bounds).
+HOSTILE: list[tuple[str, str, str, str]] = [
+    (
+        "alias-bomb",
+        laughs(9),
+        "c.yaml:15:63",
+        "aliases here expand the document past 100,000 values",
+    ),
+    ("merge-key-bomb", merge_laughs(40), "c.yaml:24:17", "aliases here expand the document past"),
+    (
+        "deep-flow",
+        BASE + "x: " + "[" * 5_000 + "]" * 5_000 + "\n",
+        "c.yaml:11:67",
+        "nested more than 64 levels deep",
+    ),
+    (
+        "deep-block",
+        BASE + "".join("  " * i + f"k{i}:\n" for i in range(100)),
+        "c.yaml:74:127",
+        "nested more than 64 levels deep",
+    ),
+    (
+        "deep-through-aliases",
+        BASE + "a: &a " + "[" * 40 + "]" * 40 + "\nb: " + "[" * 40 + "*a" + "]" * 40 + "\n",
+        "c.yaml:12:",
+        "nested more than 64 levels deep (through aliases)",
+    ),
+    (
+        "self-alias",
+        BASE + "x: &a [1, *a]\n",
+        "c.yaml:11:11",
+        "alias *a is used inside its own anchor",
+    ),
+    (
+        "python-tag",
+        case("name: t", "name: !!python/object/apply:os.system [echo hi]"),
+        "c.yaml:1:7",
+        "the tag !!python/object/apply:os.system is not allowed; a campaign is plain YAML data",
+    ),
+    (
+        "unknown-tag",
+        case("x: {}", "x: !fancy {}"),
+        "c.yaml:10:6",
+        "the tag !fancy is not allowed",
+    ),
+    (
+        "binary-tag",
+        BASE + "logo: !!binary aGk=\n",
+        "c.yaml:11:7",
+        "the tag !!binary is not allowed",
+    ),
+    (
+        "complex-key",
+        BASE + "? [a, b]\n: 1\n",
+        "c.yaml:11:3",
+        "a key must be plain text, not a list or mapping",
+    ),
+]
+CASES += HOSTILE
+
+
 @pytest.fixture
 def campaign_dir(tmp_path: Path, media_dir: Path) -> Path:
     for name in ("clip.mp4", "voice.m4a", "garbage.mp4"):
@@ -326,6 +406,71 @@ def test_broken_spec_gives_one_line_and_exit_3(
     assert lines[0].startswith(f"error: {where}"), f"{lines[0]}\n--- spec ---\n{text}"
     assert reason in lines[0]
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("text", [c[1] for c in HOSTILE], ids=[c[0] for c in HOSTILE])
+def test_hostile_spec_is_refused_within_bounds(
+    text: str, campaign_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # CPU time, not wall-clock, so that a busy machine does not fail the bound; memory is
+    # measured in a second run because tracemalloc slows every allocation down
+    spec = campaign_dir / "c.yaml"
+    spec.write_text(BASE, encoding="utf-8")
+    assert run_cli(["validate", str(spec)], capsys)[0] == 0  # imports and probes done untimed
+    spec.write_text(text, encoding="utf-8")
+    assert len(text.encode()) < 250_000
+    started = time.process_time()
+    code, _, err = run_cli(["validate", str(spec)], capsys)
+    spent = time.process_time() - started
+    assert code == 3, err
+    assert spent < 1.0, f"{spent:.2f} s of CPU"
+    tracemalloc.start()
+    try:
+        code, _, err = run_cli(["validate", str(spec)], capsys)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert code == 3, err
+    assert peak < 16 * 2**20, f"peak {peak / 2**20:.1f} MiB"
+
+
+def test_each_explicit_tag_gets_its_own_line(
+    campaign_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = campaign_dir / "c.yaml"
+    spec.write_text(
+        case("name: t", "name: !!python/name:os.system ''").replace("x: {}", "x: !t {}")
+        + "y: !!str 1:30\n"
+    )
+    code, _, err = run_cli(["validate", str(spec)], capsys)
+    assert code == 3
+    assert err.strip().splitlines() == [
+        "error: c.yaml:1:7 the tag !!python/name:os.system is not allowed; a campaign is plain"
+        " YAML data",
+        "error: c.yaml:10:6 the tag !t is not allowed; a campaign is plain YAML data",
+    ]
+
+
+def test_aliases_within_the_budget_still_work(tmp_path: Path) -> None:
+    from vidcamp.spec.yamlpos import load_yaml
+
+    spec = tmp_path / "c.yaml"
+    spec.write_text("tags: &t [a, b]\nmore: *t\nbase: &b {x: 1}\nderived: {<<: *b, y: 2}\n")
+    value, _ = load_yaml(spec)
+    assert value == {
+        "tags": ["a", "b"],
+        "more": ["a", "b"],
+        "base": {"x": 1},
+        "derived": {"x": 1, "y": 2},
+    }
+
+
+def test_oversized_spec_file(campaign_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = campaign_dir / "c.yaml"
+    spec.write_text(BASE + "# padding\n" * 500_000)
+    code, _, err = run_cli(["validate", str(spec)], capsys)
+    assert code == 3
+    assert err.strip() == "error: c.yaml the file is 4.8 MiB; a campaign spec is at most 4 MiB"
 
 
 def test_not_utf8_spec(campaign_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -89,7 +89,9 @@ def test_json_schema_names_every_top_level_field() -> None:
         "brand",
         "accounts",
         "schedule",
+        "review",
     }
+    assert schema["properties"]["review"]["enum"] == ["required", "none"]
     cut = schema["$defs"]["Cut"]
     assert set(cut["properties"]) == {"from", "to"}
     assert cut["additionalProperties"] is False

@@ -16,12 +16,20 @@ campaign_argument = click.argument(
 )
 
 
-def load_and_check(path: Path, *, probe_media: bool = True) -> CheckReport:
-    """Load, validate and cross-check a campaign; raises SpecErrors with every problem."""
+def load_and_check(
+    path: Path, *, probe_media: bool = True, make_missing: bool = True
+) -> CheckReport:
+    """Load, validate and cross-check a campaign; raises SpecErrors with every problem.
+
+    ``make_missing`` makes footage that has a ``generate:`` recipe and does not exist yet;
+    without it such a source is a warning and nothing is written.
+    """
     from vidcamp.spec.checks import check_campaign
     from vidcamp.spec.loader import load_campaign
 
-    return check_campaign(load_campaign(path), probe_media=probe_media)
+    return check_campaign(
+        load_campaign(path), probe_media=probe_media, make_missing=make_missing
+    )
 
 
 def print_warnings(report: CheckReport, *, quiet: bool = False) -> None:

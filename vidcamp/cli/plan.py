@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -75,36 +76,34 @@ def command(campaign_file: Path, as_json: bool, build_dir: Path | None) -> None:
     from rich.table import Table
 
     out = console()
-    table = Table(title=f"{loaded.spec.name}: {len(variants)} variants")
-    for col in ("clip", "target", "size", "reframe", "length", "hash", "built", "output"):
-        table.add_column(col)
-    for v in variants:
-        table.add_row(
-            str(v["clip"]),
-            str(v["target"]),
-            str(v["size"]),
-            str(v["reframe"]),
-            f"{v['duration']:g} s",
-            str(v["hash"])[:12],
-            "yes" if v["built"] else "no",
-            str(v["output"]),
-        )
-    out.print(table)
+
+    def show(title: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> None:
+        """A table of ``rows``: header -> key, each value shown as text."""
+        table = Table(title=title)
+        for header in columns:
+            table.add_column(header)
+        for row in rows:
+            table.add_row(*(str(row[key]) for key in columns.values()))
+        out.print(table)
+
+    shown = [
+        {**v, "duration": f"{v['duration']:g} s", "hash": str(v["hash"])[:12],
+         "built": "yes" if v["built"] else "no"}
+        for v in variants
+    ]
+    show(
+        f"{loaded.spec.name}: {len(variants)} variants",
+        {"clip": "clip", "target": "target", "size": "size", "reframe": "reframe",
+         "length": "duration", "hash": "hash", "built": "built", "output": "output"},
+        shown,
+    )
     if not post_rows:
         out.print("No posts: add `accounts:` to publish (targets are rendered only).")
         return
-    table = Table(title=f"{len(post_rows)} posts")
-    for col in ("clip", "target", "account", "publish at", "mode", "privacy", "title"):
-        table.add_column(col)
-    for p in post_rows:
-        table.add_row(
-            str(p["clip"]),
-            str(p["target"]),
-            str(p["account"]),
-            str(p["publish_at"]),
-            str(p["mode"]),
-            str(p["privacy"]),
-            str(p["title"]),
-        )
-    out.print(table)
+    show(
+        f"{len(post_rows)} posts",
+        {"clip": "clip", "target": "target", "account": "account", "publish at": "publish_at",
+         "mode": "mode", "privacy": "privacy", "title": "title"},
+        post_rows,
+    )
 

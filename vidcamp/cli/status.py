@@ -59,7 +59,7 @@ def command(campaign: str | None, as_json: bool, with_events: bool, sandbox: boo
             current = row.campaign
             table.append((f"campaign {row.campaign}",))
             table.append(header)
-        state = row.state
+        state: str = row.state
         if state == "published" and row.mode == "platform" and row.publish_at > moment:
             state = "scheduled"  # the platform has it and publishes it at the time
         if state in ("uploading", "processing") and lease_is_free(row):
@@ -67,6 +67,8 @@ def command(campaign: str | None, as_json: bool, with_events: bool, sandbox: boo
         if row.pending_render_hash:
             state += " (new render)"
         detail = row.url or ""
+        if row.state == "awaiting_approval":
+            detail = f"`vidcamp approve {row.campaign} {row.clip_id}:{row.target}`"
         if row.last_error and row.state != "published":
             detail = row.last_error
             if row.state in ("queued", "deferred"):
@@ -80,6 +82,13 @@ def command(campaign: str | None, as_json: bool, with_events: bool, sandbox: boo
             table.append(("", "", "", "", f"  {event.to_state}", _when(event.at), "",
                           event.detail))
     _print_table(table)
+    waiting = [r for r in rows if r.state == "awaiting_approval"]
+    if waiting:
+        campaigns = sorted({r.campaign for r in waiting})
+        click.echo(
+            f"{len(waiting)} posts await approval ({', '.join(campaigns)}): "
+            f"`vidcamp preview` to review, `vidcamp approve {campaigns[0]}` to release them"
+        )
 
 
 def _when(value: datetime) -> str:

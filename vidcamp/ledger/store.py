@@ -4,12 +4,8 @@ Durability comes from SQLite itself: WAL journal, ``synchronous=FULL``, one tran
 change. A process killed mid-write loses at most the transaction it had not committed. The file is
 never recreated behind the user's back: an unreadable, foreign or newer file is a ``LedgerError``.
 
-States::
-
-    queued ─▶ uploading ─▶ processing ─▶ published
-       ▲  │        │             │
-       │  └────────┴─────────────┴──▶ failed | deferred | cancelled
-       └──────── retry / republish / back-off ◀─┘
+States and the moves between them are one table in ``vidcamp.ledger.states``; ``Ledger.move`` is
+the only code that changes a post's state, and it records every move as an event.
 
 Mutual exclusion between overlapping ``publish --due`` runs is a lease on the row
 (``lease_owner`` + ``lease_until``), taken inside ``BEGIN IMMEDIATE`` so two claimers cannot both
@@ -33,31 +29,33 @@ from typing import Any
 
 from vidcamp.errors import LedgerError, UsageError
 from vidcamp.ledger.clock import from_db, to_db, wall
-
-QUEUED = "queued"
-UPLOADING = "uploading"
-PROCESSING = "processing"
-PUBLISHED = "published"
-FAILED = "failed"
-DEFERRED = "deferred"
-CANCELLED = "cancelled"
-STATES = (QUEUED, UPLOADING, PROCESSING, PUBLISHED, FAILED, DEFERRED, CANCELLED)
-#: states a post can be claimed from once its next attempt time has come
-CLAIMABLE = (QUEUED, DEFERRED, UPLOADING, PROCESSING)
-#: states in which the post has not gone out and will not go out without a user's command
-STOPPED = (FAILED, CANCELLED)
+from vidcamp.ledger.states import (  # the ledger's vocabulary, re-exported
+    AWAITING_APPROVAL,
+    CANCELLED,
+    CLAIMABLE,
+    DEFERRED,
+    FAILED,
+    PROCESSING,
+    PUBLISHED,
+    QUEUED,
+    REJECTED,
+    REVIEWABLE,
+    UPLOADING,
+    State,
+    as_state,
+    check_move,
+)
+from vidcamp.ledger.states import STATES as STATES
+from vidcamp.ledger.states import STOPPED as STOPPED
 
 #: "vdcp": marks a SQLite file as a vidcamp ledger (PRAGMA application_id)
 APPLICATION_ID = 0x76646370
 DEFAULT_LEASE_SECONDS = 120.0
 
-# Named migrations, applied in order and recorded in the ``migrations`` table; PRAGMA user_version
-# holds how many ran, so a file written by a newer vidcamp is recognised and refused.
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "0001_posts_and_events",
-        """
-        CREATE TABLE posts (
+def _posts_table(name: str, states: str, more: str = "") -> str:
+    """The posts table's definition; migrations that rebuild it differ in states and columns."""
+    return f"""
+        CREATE TABLE {name} (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             key TEXT NOT NULL UNIQUE,
             campaign TEXT NOT NULL,
@@ -76,8 +74,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             description TEXT NOT NULL,
             tags TEXT NOT NULL,
             made_for_kids INTEGER NOT NULL DEFAULT 0,
-            state TEXT NOT NULL CHECK (state IN ('queued', 'uploading', 'processing',
-                'published', 'failed', 'deferred', 'cancelled')),
+            state TEXT NOT NULL CHECK (state IN ({states})),
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at TEXT NOT NULL,
             lease_owner TEXT,
@@ -92,10 +89,36 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             pending_render_hash TEXT,
             pending_video TEXT,
             created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
+            updated_at TEXT NOT NULL{more}
         );
+"""
+
+
+_POSTS_INDEXES = """
         CREATE INDEX posts_due ON posts (state, next_attempt_at);
         CREATE INDEX posts_campaign ON posts (campaign, clip_id);
+"""
+
+
+_FIRST_COLUMNS = (
+    "id, key, campaign, clip_id, target, platform, preset, account, video, thumbnail,"
+    " render_hash, publish_at, mode, privacy, title, description, tags, made_for_kids, state,"
+    " attempts, next_attempt_at, lease_owner, lease_until, remote_id, url, resume, bytes_sent,"
+    " bytes_total, last_error, error_kind, pending_render_hash, pending_video, created_at,"
+    " updated_at"
+)
+
+# Named migrations, applied in order and recorded in the ``migrations`` table; PRAGMA user_version
+# holds how many ran, so a file written by a newer vidcamp is recognised and refused.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_posts_and_events",
+        _posts_table(
+            "posts",
+            "'queued', 'uploading', 'processing', 'published', 'failed', 'deferred', 'cancelled'",
+        )
+        + _POSTS_INDEXES
+        + """
         CREATE TABLE events (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             post_id INTEGER NOT NULL REFERENCES posts (id),
@@ -110,6 +133,85 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        """,
+    ),
+    (
+        # the review gate: two more states (a CHECK constraint changes only by rebuilding the
+        # table) and who approved the post's current content, when. The indexes go with the
+        # old table and are made again on the new one
+        "0002_review_gate",
+        _posts_table(
+            "posts_new",
+            "'awaiting_approval', 'queued', 'uploading', 'processing', 'published', 'failed',"
+            " 'deferred', 'cancelled', 'rejected'",
+            """,
+            review INTEGER NOT NULL DEFAULT 0,
+            approved_at TEXT,
+            approved_by TEXT""",
+        )
+        + f"""
+        INSERT INTO posts_new ({_FIRST_COLUMNS}) SELECT {_FIRST_COLUMNS} FROM posts;
+        DROP TABLE posts;
+        ALTER TABLE posts_new RENAME TO posts;
+        """
+        + _POSTS_INDEXES,
+    ),
+    (
+        "0003_rotation_swaps",
+        """
+        ALTER TABLE posts ADD COLUMN rotation TEXT;
+        CREATE TABLE swaps (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            n INTEGER NOT NULL,
+            field TEXT NOT NULL CHECK (field IN ('title', 'thumbnail')),
+            value TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            started_at TEXT,
+            done_at TEXT,
+            UNIQUE (post_id, n, field)
+        );
+        CREATE INDEX swaps_due ON swaps (done_at, due_at);
+        """,
+    ),
+    (
+        "0004_stats_metrics_polls_deferrals",
+        """
+        CREATE TABLE metrics (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            at TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            value REAL NOT NULL,
+            source TEXT NOT NULL
+        );
+        CREATE INDEX metrics_post ON metrics (post_id, metric, at);
+        CREATE TRIGGER metrics_append_only_update BEFORE UPDATE ON metrics
+        BEGIN SELECT RAISE(ABORT, 'metrics are append-only'); END;
+        CREATE TRIGGER metrics_append_only_delete BEFORE DELETE ON metrics
+        BEGIN SELECT RAISE(ABORT, 'metrics are append-only'); END;
+        CREATE TABLE stat_polls (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id),
+            last_polled_at TEXT,
+            next_due_at TEXT,
+            polls INTEGER NOT NULL DEFAULT 0,
+            gone TEXT CHECK (gone IN ('deleted', 'private')),
+            gone_at TEXT,
+            last_error TEXT
+        );
+        CREATE TABLE stat_deferrals (
+            platform TEXT PRIMARY KEY,
+            until TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX stat_polls_due ON stat_polls (next_due_at);
+        CREATE TABLE stat_reports (
+            platform TEXT NOT NULL,
+            account TEXT NOT NULL,
+            token TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            PRIMARY KEY (platform, account)
+        );
         """,
     ),
 )
@@ -138,7 +240,7 @@ class PostRow:
     description: str
     tags: tuple[str, ...]
     made_for_kids: bool
-    state: str
+    state: State
     attempts: int
     next_attempt_at: datetime
     lease_owner: str | None
@@ -154,6 +256,15 @@ class PostRow:
     pending_video: Path | None
     created_at: datetime
     updated_at: datetime
+    review: bool = False  # its campaign asks for approval before it goes out
+    approved_at: datetime | None = None  # when its current content was approved
+    approved_by: str | None = None
+    rotation: dict[str, Any] | None = None  # jobs.Rotation.to_json()
+
+    @property
+    def gated(self) -> bool:
+        """True while the post needs an approval it does not have."""
+        return self.review and self.approved_at is None
 
     @property
     def progress(self) -> float | None:
@@ -187,6 +298,9 @@ class PostRow:
             "video": str(self.video),
             "render_hash": self.render_hash,
             "changed_render_waiting": self.pending_render_hash is not None,
+            "review": self.review,
+            "approved_at": None if self.approved_at is None else self.approved_at.isoformat(),
+            "approved_by": self.approved_by,
         }
 
 
@@ -339,6 +453,18 @@ class Ledger:
             self._check_migrations()
 
     def _migrate(self) -> None:
+        # a migration may rebuild a table that events reference: foreign keys off meanwhile
+        # (a no-op inside a transaction), and checked before the commit
+        with self._errors("migrate"):
+            self._conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            self._run_migrations()
+        finally:
+            with self._errors("migrate"):
+                self._conn.execute("PRAGMA foreign_keys = ON")
+        self._check_migrations()
+
+    def _run_migrations(self) -> None:
         with self._tx() as conn:
             # re-read inside the write lock: another process may have migrated meanwhile
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -356,7 +482,8 @@ class Ledger:
                     (index, name, to_db(wall())),
                 )
                 conn.execute(f"PRAGMA user_version = {index}")
-        self._check_migrations()
+            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise LedgerError(f"{self.path}: a migration broke the events' post references")
 
     def _check_migrations(self) -> None:
         with self._errors("read"):
@@ -396,17 +523,33 @@ class Ledger:
                 raise
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction for modules that keep their own tables here (``vidcamp.stats``)."""
+        with self._tx() as conn:
+            yield conn
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of one read-only statement."""
+        with self._errors("read"):
+            return list(self._conn.execute(sql, tuple(args)).fetchall())
+
     # ----------------------------------------------------------------- reading
     def posts(self, campaign: str | None = None) -> list[PostRow]:
         """Every post, or one campaign's, in campaign / clip / target / account order."""
-        sql = "SELECT * FROM posts"
-        args: tuple[Any, ...] = ()
-        if campaign is not None:
-            sql += " WHERE campaign = ?"
-            args = (campaign,)
-        sql += " ORDER BY campaign, clip_id, target, account"
+        rows = self._read(
+            "SELECT * FROM posts", "campaign", campaign, "campaign, clip_id, target, account"
+        )
+        return [decode_row(r) for r in rows]
+
+    def _read(self, sql: str, column: str, value: object, order: str) -> list[sqlite3.Row]:
+        """``sql``'s rows, only those whose ``column`` equals ``value`` unless it is None."""
+        args: tuple[object, ...] = ()
+        if value is not None:
+            sql += f" WHERE {column} = ?"
+            args = (value,)
         with self._errors("read"):
-            return [decode_row(r) for r in self._conn.execute(sql, args).fetchall()]
+            return self._conn.execute(f"{sql} ORDER BY {order}", args).fetchall()
 
     def get(self, ref: str | int) -> PostRow:
         """A post by its numeric id or its key ``campaign/clip/target/account``."""
@@ -426,13 +569,10 @@ class Ledger:
         return None if found is None else decode_row(found)
 
     def events(self, post_id: int | None = None) -> list[Event]:
-        sql = "SELECT id, post_id, at, from_state, to_state, owner, detail FROM events"
-        args: tuple[Any, ...] = ()
-        if post_id is not None:
-            sql += " WHERE post_id = ?"
-            args = (post_id,)
-        with self._errors("read"):
-            rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
+        rows = self._read(
+            "SELECT id, post_id, at, from_state, to_state, owner, detail FROM events",
+            "post_id", post_id, "id",
+        )
         return [
             Event(r[0], r[1], from_db(r[2]) or wall(), r[3], r[4], r[5], r[6]) for r in rows
         ]
@@ -466,19 +606,16 @@ class Ledger:
                 if row.id in exclude or not lease_is_free(row):
                     continue
                 until = wall() + timedelta(seconds=lease_seconds)
-                conn.execute(
-                    "UPDATE posts SET lease_owner = ?, lease_until = ?, state = ?, updated_at = ?"
-                    " WHERE id = ?",
-                    (owner, to_db(until), _claimed_state(row), to_db(wall()), row.id),
-                )
                 if row.lease_owner is not None:
                     detail = f"took over the stale lease of {row.lease_owner}"
                 elif row.resume:
                     detail = "claimed; resuming the saved upload"
                 else:
                     detail = "claimed"
-                self._event(conn, row.id, row.state, _claimed_state(row), owner, detail)
-                return _fetch(conn, row.id)
+                return self.move(
+                    conn, row, _claimed_state(row), owner=owner, detail=detail,
+                    lease_owner=owner, lease_until=to_db(until),
+                )
         return None
 
     def renew(self, post_id: int, owner: str, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
@@ -510,8 +647,7 @@ class Ledger:
                 (encoded, to_db(until), to_db(wall()), sent, total, post_id),
             )
             if processing and row.state == UPLOADING:
-                conn.execute("UPDATE posts SET state = ? WHERE id = ?", (PROCESSING, post_id))
-                self._event(conn, post_id, UPLOADING, PROCESSING, owner, "upload complete")
+                self.move(conn, row, PROCESSING, owner=owner, detail="upload complete")
 
     def save_progress(
         self, post_id: int, owner: str, sent: int, total: int | None,
@@ -529,14 +665,11 @@ class Ledger:
     def mark_published(self, post_id: int, owner: str, remote_id: str, url: str) -> PostRow:
         with self._tx() as conn:
             row = self._held(conn, post_id, owner)
-            conn.execute(
-                "UPDATE posts SET state = ?, remote_id = ?, url = ?, lease_owner = NULL,"
-                " lease_until = NULL, last_error = NULL, error_kind = NULL, resume = NULL,"
-                " bytes_sent = bytes_total, updated_at = ? WHERE id = ?",
-                (PUBLISHED, remote_id, url, to_db(wall()), post_id),
+            return self.move(
+                conn, row, PUBLISHED, owner=owner, detail=url, remote_id=remote_id, url=url,
+                lease_owner=None, lease_until=None, last_error=None, error_kind=None, resume=None,
+                bytes_sent=row.bytes_total,
             )
-            self._event(conn, post_id, row.state, PUBLISHED, owner, url)
-        return self.get(post_id)
 
     def mark_problem(
         self,
@@ -555,44 +688,37 @@ class Ledger:
             raise ValueError(f"not a problem state: {state}")
         with self._tx() as conn:
             row = self._held(conn, post_id, owner)
-            conn.execute(
-                "UPDATE posts SET state = ?, error_kind = ?, last_error = ?,"
-                " next_attempt_at = COALESCE(?, next_attempt_at),"
-                " attempts = attempts + ?, lease_owner = NULL, lease_until = NULL,"
-                " resume = CASE WHEN ? THEN resume ELSE NULL END, updated_at = ? WHERE id = ?",
-                (
-                    state, kind, error, None if next_attempt_at is None else to_db(next_attempt_at),
-                    1 if count_attempt else 0, 1 if keep_resume else 0, to_db(wall()), post_id,
-                ),
+            return self.move(
+                conn, row, as_state(state), owner=owner, detail=f"{kind}: {error}",
+                error_kind=kind, last_error=error,
+                next_attempt_at=to_db(next_attempt_at or row.next_attempt_at),
+                attempts=row.attempts + (1 if count_attempt else 0),
+                lease_owner=None, lease_until=None,
+                resume=_encode_resume(row.resume) if keep_resume else None,
             )
-            self._event(conn, post_id, row.state, state, owner, f"{kind}: {error}")
-        return self.get(post_id)
 
     def reschedule(self, post_id: int, owner: str, at: datetime, why: str) -> PostRow:
         """Give the lease back and wait until ``at`` (no attempt counted)."""
         with self._tx() as conn:
             row = self._held(conn, post_id, owner)
             back = QUEUED if row.state == UPLOADING and not row.resume else row.state
-            conn.execute(
-                "UPDATE posts SET state = ?, next_attempt_at = ?, lease_owner = NULL,"
-                " lease_until = NULL, updated_at = ? WHERE id = ?",
-                (back, to_db(at), to_db(wall()), post_id),
+            return self.move(
+                conn, row, back, owner=owner, detail=why, next_attempt_at=to_db(at),
+                lease_owner=None, lease_until=None,
             )
-            self._event(conn, post_id, row.state, back, owner, why)
-        return self.get(post_id)
 
     def release(self, post_id: int, owner: str, why: str = "released") -> None:
         """Give the lease back without a result (interrupted): the next run resumes the post."""
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT state FROM posts WHERE id = ? AND lease_owner = ?", (post_id, owner)
+            raw = conn.execute(
+                "SELECT * FROM posts WHERE id = ? AND lease_owner = ?", (post_id, owner)
             ).fetchone()
-            if row is None:
+            if raw is None:
                 return
-            conn.execute(
-                "UPDATE posts SET lease_owner = NULL, lease_until = NULL WHERE id = ?", (post_id,)
+            row = decode_row(raw)
+            self.move(
+                conn, row, row.state, owner=owner, detail=why, lease_owner=None, lease_until=None
             )
-            self._event(conn, post_id, row[0], row[0], owner, why)
 
     def _held(self, conn: sqlite3.Connection, post_id: int, owner: str) -> PostRow:
         raw = conn.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
@@ -612,19 +738,25 @@ class Ledger:
                 f"{row.key} is already published ({row.url}); "
                 "use `vidcamp republish` to post it again"
             )
+        if row.state in REVIEWABLE:
+            raise UsageError(
+                f"{row.key} is {row.state.replace('_', ' ')}; "
+                f"`vidcamp approve {row.campaign} {row.clip_id}:{row.target}` releases it"
+            )
         with self._tx() as conn:
             fresh = _fetch(conn, row.id)
             if fresh.lease_owner and not lease_is_free(fresh):
                 raise UsageError(f"{row.key} is being uploaded right now by {fresh.lease_owner}")
-            back = fresh.state if fresh.state in (UPLOADING, PROCESSING) else QUEUED
+            back: State = QUEUED
+            if fresh.state in (UPLOADING, PROCESSING):
+                back = as_state(fresh.state)
+            elif fresh.gated:
+                back = AWAITING_APPROVAL
             due = max(now, fresh.publish_at) if fresh.mode == "cron" else now
-            conn.execute(
-                "UPDATE posts SET state = ?, attempts = 0, next_attempt_at = ?, last_error = NULL,"
-                " error_kind = NULL, updated_at = ? WHERE id = ?",
-                (back, to_db(due), to_db(wall()), row.id),
+            return self.move(
+                conn, fresh, back, owner=None, detail="retry requested", attempts=0,
+                next_attempt_at=to_db(due), last_error=None, error_kind=None,
             )
-            self._event(conn, row.id, fresh.state, back, None, "retry requested")
-        return self.get(row.id)
 
     def cancel(self, ref: str | int) -> PostRow:
         """Stop a post that has not gone out; refused while an upload of it is running."""
@@ -642,13 +774,10 @@ class Ledger:
                     f"{row.key} is being uploaded right now by {fresh.lease_owner}; "
                     "try again when that run ends"
                 )
-            conn.execute(
-                "UPDATE posts SET state = ?, lease_owner = NULL, lease_until = NULL,"
-                " updated_at = ? WHERE id = ?",
-                (CANCELLED, to_db(wall()), row.id),
+            return self.move(
+                conn, fresh, CANCELLED, owner=None, detail="cancelled by the user",
+                lease_owner=None, lease_until=None,
             )
-            self._event(conn, row.id, fresh.state, CANCELLED, None, "cancelled by the user")
-        return self.get(row.id)
 
     def republish(self, ref: str | int, now: datetime) -> PostRow:
         """Queue a published post again, with its changed render if one is waiting."""
@@ -661,18 +790,190 @@ class Ledger:
             video = row.pending_video or row.video
             render_hash = row.pending_render_hash or row.render_hash
             due = max(now, row.publish_at) if row.mode == "cron" else now
-            conn.execute(
-                "UPDATE posts SET state = ?, video = ?, render_hash = ?, pending_video = NULL,"
-                " pending_render_hash = NULL, remote_id = NULL, url = NULL, resume = NULL,"
-                " bytes_sent = NULL, bytes_total = NULL, attempts = 0, last_error = NULL,"
-                " error_kind = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                (QUEUED, str(video), render_hash, to_db(due), to_db(wall()), row.id),
+            # under review, a new render is new bytes: they wait for an approval of their own
+            renewed = row.review and render_hash != row.render_hash
+            approval: dict[str, Any] = (
+                {"approved_at": None, "approved_by": None} if renewed else {}
             )
-            self._event(
-                conn, row.id, PUBLISHED, QUEUED, None,
-                f"republish requested (was {row.remote_id} {row.url}; render {render_hash[:12]})",
+            return self.move(
+                conn, _fetch(conn, row.id), AWAITING_APPROVAL if renewed else QUEUED, owner=None,
+                detail=f"republish requested (was {row.remote_id} {row.url}; "
+                f"render {render_hash[:12]})" + ("; awaiting approval" if renewed else ""),
+                **approval,
+                video=str(video), render_hash=render_hash, pending_video=None,
+                pending_render_hash=None, remote_id=None, url=None, resume=None, bytes_sent=None,
+                bytes_total=None, attempts=0, last_error=None, error_kind=None,
+                next_attempt_at=to_db(due),
             )
-        return self.get(row.id)
+
+    def review(
+        self,
+        campaign: str,
+        selectors: Sequence[str],
+        *,
+        user: str,
+        reject_reason: str | None = None,
+    ) -> list[PostRow]:
+        """Approve (or, with ``reject_reason``, reject) posts of ``campaign``, all or none.
+
+        A selector is ``CLIP`` or ``CLIP:TARGET``; none means every post awaiting approval.
+        A selector matching no post, or a post already out, is a ``UsageError``.
+        """
+        verb = "approve" if reject_reason is None else "reject"
+        with self._tx() as conn:
+            rows = [
+                decode_row(r)
+                for r in conn.execute(
+                    "SELECT * FROM posts WHERE campaign = ? ORDER BY clip_id, target, account",
+                    (campaign,),
+                ).fetchall()
+            ]
+            if not rows:
+                raise UsageError(
+                    f"no posts of campaign {campaign!r} in {self.path} "
+                    "(`vidcamp build` queues them)"
+                )
+            chosen = _select(rows, selectors, campaign) if selectors else [
+                r for r in rows if r.state == AWAITING_APPROVAL
+            ]
+            for row in chosen:
+                if row.state in (PUBLISHED, PROCESSING) or (
+                    row.state == UPLOADING and not lease_is_free(row)
+                ):
+                    raise UsageError(
+                        f"{row.key} is {row.state}: too late to {verb} it"
+                        + (f" ({row.url})" if row.url else "")
+                    )
+                if row.state == CANCELLED:
+                    raise UsageError(
+                        f"{row.key} is cancelled; `vidcamp retry {row.id}` queues it again first"
+                    )
+            done = []
+            for row in chosen:
+                if reject_reason is not None:
+                    if row.state == REJECTED:
+                        continue
+                    done.append(
+                        self.move(
+                            conn, row, REJECTED, owner=user,
+                            detail=f"rejected by {user}: {reject_reason}",
+                            approved_at=None, approved_by=None,
+                            last_error=f"rejected by {user}: {reject_reason}", error_kind="review",
+                        )
+                    )
+                    continue
+                if row.approved_at is not None and row.state not in REVIEWABLE:
+                    continue  # already approved as it is
+                done.append(
+                    self.move(
+                        conn, row, QUEUED if row.state in REVIEWABLE else as_state(row.state),
+                        owner=user, detail=f"approved by {user}", approved_at=to_db(wall()),
+                        approved_by=user, last_error=None, error_kind=None,
+                    )
+                )
+        return done
+
+    # ----------------------------------------------------------------- the one state change
+    def move(
+        self,
+        conn: sqlite3.Connection,
+        row: PostRow,
+        to_state: State,
+        *,
+        owner: str | None,
+        detail: str,
+        **columns: Any,
+    ) -> PostRow:
+        """Move ``row`` to ``to_state`` inside the caller's transaction, setting ``columns``.
+
+        The move is checked against ``TRANSITIONS`` and recorded as an event; staying in the
+        same state records a note. Returns the row as it is now.
+        """
+        check_move(as_state(row.state), to_state)
+        bad = set(columns) - _MOVABLE_COLUMNS
+        if bad:
+            raise ValueError(f"move cannot set {', '.join(sorted(bad))}")
+        values = {**columns, "state": to_state, "updated_at": to_db(wall())}
+        conn.execute(
+            f"UPDATE posts SET {', '.join(f'{name} = ?' for name in values)} WHERE id = ?",
+            (*values.values(), row.id),
+        )
+        self._event(conn, row.id, row.state, to_state, owner, detail)
+        return _fetch(conn, row.id)
+
+    # ----------------------------------------------------------------- rotation (A/B)
+    def plan_swaps(self, post_id: int, live_at: datetime) -> list[Swap]:
+        """Plan a published post's title/thumbnail swaps from its rotation (once; idempotent).
+
+        Variant ``n`` (``n >= 1``; 0 is what was published) goes live at
+        ``live_at + n * every``; a field with fewer variants stops swapping at its last one.
+        """
+        row = self.get(post_id)
+        if not row.rotation:
+            return []
+        every = float(row.rotation["every"])
+        fields = (("title", list(row.rotation.get("titles") or [])),
+                  ("thumbnail", list(row.rotation.get("thumbnails") or [])))
+        with self._tx() as conn:
+            added = 0
+            for field, values in fields:
+                for n, value in enumerate(values[1:], start=1):
+                    due = live_at + timedelta(seconds=n * every)
+                    cur = conn.execute(
+                        "INSERT OR IGNORE INTO swaps (post_id, n, field, value, due_at)"
+                        " VALUES (?, ?, ?, ?, ?)", (post_id, n, field, str(value), to_db(due)),
+                    )
+                    added += cur.rowcount
+            if added:
+                self._event(conn, post_id, row.state, row.state, None,
+                            f"rotation planned: {added} swap(s), every {every:g} s")
+        return self.swaps(post_id)
+
+    def swaps(self, post_id: int | None = None) -> list[Swap]:
+        """Planned and performed swaps (of one post, or all), in the order they are due."""
+        sql = "SELECT * FROM swaps"
+        args: list[Any] = []
+        if post_id is not None:
+            sql += " WHERE post_id = ?"
+            args.append(post_id)
+        with self._errors("read"):
+            rows = self._conn.execute(sql + " ORDER BY due_at, id", args).fetchall()
+        return [_swap(r) for r in rows]
+
+    def due_swaps(self, now: datetime, stale_after: float = DEFAULT_LEASE_SECONDS) -> list[Swap]:
+        """Swaps of published posts whose time has come, not done and not being done."""
+        stale = to_db(now - timedelta(seconds=stale_after))
+        with self._errors("read"):
+            rows = self._conn.execute(
+                "SELECT swaps.* FROM swaps JOIN posts ON posts.id = swaps.post_id"
+                " WHERE posts.state = ? AND swaps.done_at IS NULL AND swaps.due_at <= ?"
+                " AND (swaps.started_at IS NULL OR swaps.started_at < ?)"
+                " ORDER BY swaps.due_at, swaps.id", (PUBLISHED, to_db(now), stale),
+            ).fetchall()
+        return [_swap(r) for r in rows]
+
+    def start_swap(self, swap_id: int, now: datetime,
+                   stale_after: float = DEFAULT_LEASE_SECONDS) -> bool:
+        """Take a due swap for this run; False when another run has it or it is done."""
+        stale = to_db(now - timedelta(seconds=stale_after))
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE swaps SET started_at = ? WHERE id = ? AND done_at IS NULL"
+                " AND (started_at IS NULL OR started_at < ?)", (to_db(now), swap_id, stale),
+            )
+            return cur.rowcount == 1
+
+    def finish_swap(self, swap: Swap, now: datetime, error: str | None = None) -> None:
+        """Record a swap as performed (an event on its post), or give it back on ``error``."""
+        with self._tx() as conn:
+            if error is not None:
+                conn.execute("UPDATE swaps SET started_at = NULL WHERE id = ?", (swap.id,))
+                self._event(conn, swap.post_id, PUBLISHED, PUBLISHED, None,
+                            f"swap {swap.n} {swap.field} failed: {error}")
+                return
+            conn.execute("UPDATE swaps SET done_at = ? WHERE id = ?", (to_db(now), swap.id))
+            self._event(conn, swap.post_id, PUBLISHED, PUBLISHED, None,
+                        f"swap {swap.n} {swap.field}: {swap.value}")
 
     # ----------------------------------------------------------------- used by queue_posts
     def _event(
@@ -691,11 +992,60 @@ class Ledger:
         )
 
 
+# columns a move may set besides the state (never the key, ids or creation time)
+_MOVABLE_COLUMNS = frozenset(
+    {
+        "campaign", "clip_id", "target", "platform", "preset", "account", "video", "thumbnail",
+        "render_hash", "publish_at", "mode", "privacy", "title", "description", "tags",
+        "made_for_kids", "attempts", "next_attempt_at", "lease_owner", "lease_until",
+        "remote_id", "url", "resume", "bytes_sent", "bytes_total", "last_error", "error_kind",
+        "pending_render_hash", "pending_video", "review", "approved_at", "approved_by",
+        "rotation",
+    }
+)
+
+
+def _select(rows: Sequence[PostRow], selectors: Sequence[str], campaign: str) -> list[PostRow]:
+    """The posts ``CLIP`` or ``CLIP:TARGET`` selectors name; UsageError for one naming none."""
+    chosen: dict[int, PostRow] = {}
+    for selector in selectors:
+        clip, _, target = selector.partition(":")
+        found = [r for r in rows if r.clip_id == clip and (not target or r.target == target)]
+        if not found:
+            raise UsageError(
+                f"no post {selector!r} in campaign {campaign!r} (see `vidcamp status`)"
+            )
+        chosen.update((r.id, r) for r in found)
+    return list(chosen.values())
+
+
+def _encode_resume(state: dict[str, Any] | None) -> str | None:
+    return None if state is None else json.dumps(state, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Swap:
+    """One planned change of a published post's title or thumbnail."""
+
+    id: int
+    post_id: int
+    n: int  # the variant that goes live (1 = the second one)
+    field: str  # title | thumbnail
+    value: str  # the title, or the thumbnail image's path
+    due_at: datetime
+    done_at: datetime | None
+
+
+def _swap(raw: Any) -> Swap:
+    return Swap(raw["id"], raw["post_id"], raw["n"], raw["field"], raw["value"],
+                from_db(raw["due_at"]) or wall(), from_db(raw["done_at"]))
+
+
 def _fetch(conn: sqlite3.Connection, post_id: int) -> PostRow:
     return decode_row(conn.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone())
 
 
-def _claimed_state(row: PostRow) -> str:
+def _claimed_state(row: PostRow) -> State:
     return PROCESSING if row.state == PROCESSING else UPLOADING
 
 
@@ -737,6 +1087,15 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+# columns a PostRow holds as they are stored
+_PLAIN_COLUMNS = (
+    "id", "key", "campaign", "clip_id", "target", "platform", "preset", "account",
+    "render_hash", "mode", "privacy", "title", "description", "attempts", "lease_owner",
+    "remote_id", "url", "bytes_sent", "bytes_total", "last_error", "error_kind",
+    "pending_render_hash", "approved_by",
+)
+
+
 def decode_row(raw: Any) -> PostRow:
     if not isinstance(raw, sqlite3.Row):
         raise TypeError("rows come from a connection with sqlite3.Row factory")
@@ -746,46 +1105,33 @@ def decode_row(raw: Any) -> PostRow:
         return None if value is None else Path(value)
 
     return PostRow(
-        id=g["id"],
-        key=g["key"],
-        campaign=g["campaign"],
-        clip_id=g["clip_id"],
-        target=g["target"],
-        platform=g["platform"],
-        preset=g["preset"],
-        account=g["account"],
+        **{name: g[name] for name in _PLAIN_COLUMNS},
         video=Path(g["video"]),
         thumbnail=path_or_none(g["thumbnail"]),
-        render_hash=g["render_hash"],
         publish_at=from_db(g["publish_at"]) or wall(),
-        mode=g["mode"],
-        privacy=g["privacy"],
-        title=g["title"],
-        description=g["description"],
         tags=tuple(json.loads(g["tags"])),
         made_for_kids=bool(g["made_for_kids"]),
-        state=g["state"],
-        attempts=g["attempts"],
+        state=as_state(g["state"]),
         next_attempt_at=from_db(g["next_attempt_at"]) or wall(),
-        lease_owner=g["lease_owner"],
         lease_until=from_db(g["lease_until"]),
-        remote_id=g["remote_id"],
-        url=g["url"],
         resume=None if g["resume"] is None else json.loads(g["resume"]),
-        bytes_sent=g["bytes_sent"],
-        bytes_total=g["bytes_total"],
-        last_error=g["last_error"],
-        error_kind=g["error_kind"],
-        pending_render_hash=g["pending_render_hash"],
         pending_video=path_or_none(g["pending_video"]),
         created_at=from_db(g["created_at"]) or wall(),
         updated_at=from_db(g["updated_at"]) or wall(),
+        review=bool(g["review"]),
+        approved_at=from_db(g["approved_at"]),
+        rotation=None if g["rotation"] is None else json.loads(g["rotation"]),
     )
 
 
 def _due_query(now: datetime, campaign: str | None) -> tuple[str, list[Any]]:
     """Claimable posts whose next attempt time has come, oldest first."""
-    sql = f"SELECT * FROM posts WHERE state IN ({_marks(CLAIMABLE)}) AND next_attempt_at <= ?"
+    # the review gate twice over: unapproved posts are never in a claimable state, and the
+    # query refuses them even if they were
+    sql = (
+        f"SELECT * FROM posts WHERE state IN ({_marks(CLAIMABLE)}) AND next_attempt_at <= ?"
+        " AND (review = 0 OR approved_at IS NOT NULL)"
+    )
     args: list[Any] = [*CLAIMABLE, to_db(now)]
     if campaign is not None:
         sql += " AND campaign = ?"
