@@ -91,6 +91,29 @@ class SmartReframe:
 
 
 @dataclass(frozen=True)
+class Word:
+    """One caption word with its time on the clip's timeline (what word-tied effects fire on)."""
+
+    text: str
+    start: float
+    end: float
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One effect active over [start, end) clip seconds; ``params`` are sorted (name, value)."""
+
+    name: str  # zoom | progress_bar | shake | flash | sticker | freeze | python
+    start: float
+    end: float
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def param(self, name: str, default: Any = None) -> Any:
+        return next((v for k, v in self.params if k == name), default)
+
+
+@dataclass(frozen=True)
 class Variant:
     """One output of a clip: the clip rendered for one target."""
 
@@ -107,6 +130,7 @@ class Variant:
     content_hash: str  # hex; covers every input of this variant's render
     caption_options: tuple[tuple[str, object], ...] = ()  # the target's CaptionStyle overrides
     smart: SmartReframe | None = None  # set when reframe is smart
+    effects: tuple[Effect, ...] = ()  # clip timeline; per target, since zoom follows the focus
 
 
 @dataclass(frozen=True)
@@ -126,6 +150,12 @@ class ClipRender:
     loudness: float  # integrated LUFS target
     variants: tuple[Variant, ...]
     clip_dir: Path  # build/<campaign>/<clip>/
+    words: tuple[Word, ...] = ()  # caption word times, when known (word-tied effects use them)
+    # image sources: one shot of ``shot`` seconds per image, the segments cut on that timeline
+    images: tuple[Path, ...] = ()
+    shot: float = 3.0
+    kenburns: float = 0.0  # how far each shot zooms
+    audio: Path | None = None  # the clip's sound from another file (else the source's)
 
     @property
     def duration(self) -> float:

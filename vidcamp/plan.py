@@ -18,7 +18,7 @@ from typing import Any
 from vidcamp import jobs
 from vidcamp.presets import PRESETS, Preset
 from vidcamp.spec.loader import LoadedCampaign
-from vidcamp.spec.models import Clip, Target
+from vidcamp.spec.models import Clip, Source, Target
 from vidcamp.spec.templates import render_template
 
 DEFAULT_CAPTION_STYLE = "pop"
@@ -101,9 +101,14 @@ def plan_renders(
 
     renders = []
     for clip in spec.clips:
-        source = loaded.resolve(spec.sources[clip.source or ""].path)
+        source_spec = spec.sources[clip.source or ""]
+        source = loaded.resolve(source_spec.path)
+        still = _still_shots(loaded, clip, source_spec, fp)
+        if still["images"]:
+            source = still["images"][0]
         segments = tuple(jobs.Segment(c.start, c.end) for c in clip.cut)
         captions = _captions(loaded, clip)
+        words = clip_words(clip)
         hook = (
             jobs.Hook(clip.hook.text, clip.hook.duration)
             if clip.hook is not None and clip.hook.text
@@ -117,6 +122,7 @@ def plan_renders(
         clip_dir = root / clip.id
         shared = {
             "source": fp(source),
+            **({"still": still["key"]} if still["images"] else {}),
             "segments": [asdict(s) for s in segments],
             "captions": _captions_key(captions, fp),
             "hook": asdict(hook) if hook else None,
@@ -136,6 +142,7 @@ def plan_renders(
                 captions.style if captions is not None else DEFAULT_CAPTION_STYLE
             )
             mode, smart = _reframe(loaded, target)
+            effects = _effects(loaded, clip, target, segments, words, fp)
             # what the variant's render depends on, beyond the clip's shared inputs
             settings: dict[str, Any] = {
                 "reframe": mode,
@@ -157,6 +164,8 @@ def plan_renders(
                 ]
             if smart is not None:
                 variant_key["smart"] = _smart_key(smart, fp)
+            if effects:  # absent when empty, so hashes of renders without effects stay put
+                variant_key["effects"] = [asdict(e) for e in effects]
             variants.append(
                 jobs.Variant(
                     target=name,
@@ -167,6 +176,7 @@ def plan_renders(
                     content_hash=_hash({"clip": shared, "variant": variant_key}),
                     caption_options=caption_options(target.caption_options),
                     smart=smart,
+                    effects=effects,
                 )
             )
         renders.append(
@@ -184,6 +194,11 @@ def plan_renders(
                 loudness=spec.brand.loudness,
                 variants=tuple(variants),
                 clip_dir=clip_dir,
+                words=words,
+                images=tuple(still["images"]),
+                shot=source_spec.shot,
+                kenburns=source_spec.kenburns,
+                audio=still["audio"],
             )
         )
     return renders
@@ -372,6 +387,62 @@ def _smart_key(smart: jobs.SmartReframe, fp: Fingerprint) -> Any:
         if smart.yunet else None
     key["analysis"] = ANALYSIS_VERSION
     return key
+
+
+def _still_shots(
+    loaded: LoadedCampaign, clip: Clip, source: Source, fp: Fingerprint
+) -> dict[str, Any]:
+    """An image source's images, its music, and what of them goes into the content hash."""
+    from vidcamp.media.images import image_files, is_image_source
+
+    path = loaded.resolve(source.path)
+    if not is_image_source(path):
+        return {"images": [], "audio": None, "key": None}
+    images = image_files(path)
+    audio = loaded.resolve(loaded.spec.sources[clip.audio].path) if clip.audio else None
+    key = {
+        "images": [fp(p) for p in images],
+        "shot": source.shot,
+        "kenburns": source.kenburns,
+        "audio": fp(audio) if audio else None,
+    }
+    return {"images": images, "audio": audio, "key": key}
+
+
+def clip_words(clip: Clip) -> tuple[jobs.Word, ...]:
+    """The clip's word times: its `words:` list, else shared out over its caption lines."""
+    from vidcamp.spec.effects import words_from_lines
+
+    if clip.words:
+        return tuple(jobs.Word(w.word, w.start, w.end, w.highlight) for w in clip.words)
+    if clip.captions is not None and clip.captions.lines:
+        return words_from_lines([(ln.start, ln.end, ln.text) for ln in clip.captions.lines])
+    return ()
+
+
+def _effects(
+    loaded: LoadedCampaign, clip: Clip, target: Target, segments: tuple[jobs.Segment, ...],
+    words: tuple[jobs.Word, ...], fp: Fingerprint,
+) -> tuple[jobs.Effect, ...]:
+    """The target's effects resolved on the clip's timeline (the target's list wins)."""
+    from vidcamp.spec.effects import locate_module, parse_entry, to_jobs
+
+    raw = target.effects if target.effects is not None else clip.effects
+    if not raw:
+        return ()
+    entries = [parse_entry(item) for item in raw]
+    extra: dict[int, dict[str, Any]] = {}
+    for i, entry in enumerate(entries):
+        if entry.name == "sticker" and entry.get("image"):
+            image = loaded.resolve(str(entry.get("image")))
+            extra[i] = {"image": str(image), "image_hash": fp(image) if image.is_file() else ""}
+        elif entry.name == "python":
+            module = locate_module(str(entry.get("python")), loaded.base_dir)
+            extra[i] = {
+                "search_dir": str(loaded.base_dir),
+                "source_hash": fp(module) if module is not None else "",
+            }
+    return to_jobs(entries, sum(s.duration for s in segments), words, extra)
 
 
 def _captions_key(captions: jobs.Captions | None, fp: Fingerprint) -> Any:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("vidcamp.cli.render", "Render some or all clips of a campaign."),
     "presets": ("vidcamp.cli.presets", "List the platform presets and their limits."),
     "schema": ("vidcamp.cli.schema", "Print the campaign spec's JSON Schema."),
+    "effects": ("vidcamp.cli.effects", "List the built-in effects and their parameters."),
     "init": ("vidcamp.cli.init", "Start a new campaign folder from a template."),
     "upload": ("vidcamp.cli.upload", "Upload one video file to one account now."),
     "auth": ("vidcamp.cli.auth", "Set up and inspect platform accounts."),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError, RenderError, VidcampError
-from vidcamp.jobs import ClipRender, Variant
+from vidcamp.jobs import ClipRender, Effect, Variant
 from vidcamp.media.ffmpeg import ffmpeg_version, find_ffmpeg
 from vidcamp.media.probe import MediaInfo, probe, summary
 from vidcamp.paths import fonts_dir
@@ -101,6 +101,13 @@ def render_clip(
 
     source, intro, outro = _probe_inputs(job)
     parts = timeline(job, source, intro, outro)
+    stills: list[MediaInfo] = []
+    if job.images:
+        from vidcamp.render import stills as st
+
+        stills, sound = st.probe_stills(job)
+        parts = st.sound_parts(parts, job, sound)
+        source = st.without_rate(source)  # shots take the preset's default rate
     total = sum(p.duration for p in parts)
     intro_len = parts[0].duration if intro is not None else 0.0
     lines, words, notes = _captions(job)
@@ -124,15 +131,24 @@ def render_clip(
         cameras, smart_notes = cameras_future.result()
         notes += smart_notes
         plans = [replace(p, camera=cameras.get(p.variant.target)) for p in plans]
-        args = _long_graph_by_file(render_command(
-            exe, job, parts, plans, fonts_dir=_fonts_folder(workdir), measured=measured,
-            x264_preset=preset_name,
-        ), workdir)
-        run_ffmpeg(
-            args,
-            what=f"{job.clip_id}: render",
-            on_progress=lambda sec, speed: sink.update(job.clip_id, sec, speed),
-        )
+        # one run for all variants, or one per set of Python effects (their frames differ)
+        for python, group in _python_groups(plans):
+            feed = None
+            if python:
+                from vidcamp.render.pyeffects import PythonFeed
+
+                feed = PythonFeed(job, python, source)
+            args = _long_graph_by_file(render_command(
+                exe, job, parts, group, fonts_dir=_fonts_folder(workdir), measured=measured,
+                x264_preset=preset_name, video_pipe=feed.pipe if feed else None,
+                stills=stills,
+            ), workdir)
+            run_ffmpeg(
+                args,
+                what=f"{job.clip_id}: render",
+                on_progress=lambda sec, speed: sink.update(job.clip_id, sec, speed),
+                feed=feed.write if feed else None,
+            )
         infos = {}
         for plan in plans:
             expected = min(total, plan.max_seconds or total)
@@ -216,13 +232,23 @@ def render_all(
 # --------------------------------------------------------------------------- steps
 
 
+def _python_groups(
+    plans: Sequence[VariantPlan],
+) -> list[tuple[tuple[Effect, ...], list[VariantPlan]]]:
+    groups: dict[tuple[Effect, ...], list[VariantPlan]] = {}
+    for plan in plans:
+        key = tuple(e for e in plan.variant.effects if e.name == "python")
+        groups.setdefault(key, []).append(plan)
+    return list(groups.items())
+
+
 def _probe_inputs(job: ClipRender) -> tuple[MediaInfo, MediaInfo | None, MediaInfo | None]:
     source = probe(job.source)
     if source.video is None:
         raise MediaError(f"{job.source}: has no video stream")
     if not job.segments:
         raise MediaError(f"{job.source}: clip {job.clip_id} has no segments to cut")
-    for n, seg in enumerate(job.segments, 1):
+    for n, seg in enumerate(() if job.images else job.segments, 1):  # stills: see stills.py
         if seg.start < 0 or seg.end <= seg.start:
             raise MediaError(
                 f"{job.source}: segment {n} ({seg.start:g}-{seg.end:g} s) is empty or negative"

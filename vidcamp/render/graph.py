@@ -15,6 +15,7 @@ from typing import Any
 
 from vidcamp.jobs import ClipRender, Segment, Variant, Watermark
 from vidcamp.media.probe import MediaInfo
+from vidcamp.render import effects as fx
 from vidcamp.render import reframe as rf
 
 AUDIO_RATE = 48000
@@ -236,8 +237,15 @@ def render_command(
     fonts_dir: Path,
     measured: Loudness | None,
     x264_preset: str,
+    video_pipe: tuple[int, int, float] | None = None,
+    stills: Sequence[MediaInfo] = (),
 ) -> list[str]:
-    """The whole render of one clip as an argument list for one ffmpeg process."""
+    """The whole render of one clip as an argument list for one ffmpeg process.
+
+    ``video_pipe`` (width, height, rate): the cut's frames arrive as raw RGB on stdin (the
+    Python effects tier) instead of being decoded from the segments; sound is still cut here.
+    ``stills``: the probes of ``job.images``, an image source shown as moving shots.
+    """
     import ffmpeg
 
     n = len(plans)
@@ -253,7 +261,20 @@ def render_command(
         for i in main_idx
     ]
     joined = main_video[0] if len(main_video) == 1 else ffmpeg.concat(*main_video, v=1, a=0)
+    if video_pipe is not None:
+        w, h, rate = video_pipe
+        joined = (
+            ffmpeg.input("pipe:0", f="rawvideo", pix_fmt="rgb24", s=f"{w}x{h}",
+                         framerate=_num(rate))
+            .video.filter("trim", duration=_num(sum(parts[i].duration for i in main_idx)))
+            .filter("setpts", "PTS-STARTPTS")
+        )
     main_split = _fan_out(joined, n, "split")
+    still_splits = None
+    if stills:
+        from vidcamp.render import stills as st
+
+        still_splits = st.open_stills(job, max(p.fps for p in plans), n)
     source_info = parts[main_idx[0]].info
 
     bumper_splits = {
@@ -274,9 +295,29 @@ def render_command(
     outputs = []
     for k, plan in enumerate(plans):
         preset = plan.variant.preset
-        main = _part_video(main_split[k], source_info, plan, main=True)
+        effects = plan.variant.effects
+        frames = round(job.duration * plan.fps)
+        motion = [e for e in effects if e.name in fx.MOTION]
+        if still_splits is not None:
+            main = st.shots(job, [s[k] for s in still_splits], stills, plan, _part_video)
+        elif motion and plan.variant.reframe == "crop" and (
+            source_info.square_size == source_info.display_size
+        ):  # zoom and shake folded into the crop's scale
+            main = fx.crop_with_motion(main_split[k], source_info.square_size, plan.variant,
+                                       motion, fps=plan.fps, total_frames=frames)
+            effects = tuple(e for e in effects if e not in motion)
+        else:
+            main = _part_video(main_split[k], source_info, plan, main=True)
+        if effects:
+            main = fx.picture(
+                main, effects, width=preset.width, height=preset.height, fps=plan.fps,
+                focus=fx.focus_point(*source_info.square_size, plan.variant),
+                total_frames=frames,
+            )
         if plan.ass_file is not None:
             main = main.filter("ass", filename=str(plan.ass_file), fontsdir=str(fonts_dir))
+        if effects:
+            main = fx.overlays(main, effects, plan.variant, fps=plan.fps, fonts_dir=fonts_dir)
         if job.watermark is not None and logo_split is not None:
             main = _watermark(main, logo_split[k], job.watermark, preset.width, preset.height)
         pieces = []

@@ -7,11 +7,13 @@ build started none. (``ffmpeg -version``, run once per process by the planner, i
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import IO
 
 from vidcamp.errors import RenderError
 
@@ -63,8 +65,13 @@ def run_ffmpeg(
     what: str,
     on_progress: ProgressCallback | None = None,
     check: bool = True,
+    feed: Callable[[IO[bytes]], None] | None = None,
 ) -> FfmpegResult:
-    """Run one ffmpeg command line (``args[0]`` is the binary); RenderError quoting its error."""
+    """Run one ffmpeg command line (``args[0]`` is the binary); RenderError quoting its error.
+
+    ``feed``, if given, writes ffmpeg's stdin from a thread (raw frames for a ``pipe:0`` input);
+    if it raises, ffmpeg is stopped and the feed's error is raised.
+    """
     cmd = list(args)
     if on_progress is not None:
         cmd[1:1] = ["-progress", "pipe:1", "-nostats"]
@@ -72,7 +79,7 @@ def run_ffmpeg(
     try:
         proc = subprocess.Popen(
             cmd,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE if on_progress is not None else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -84,6 +91,11 @@ def run_ffmpeg(
     err_chunks: list[str] = []
     reader = threading.Thread(target=_drain, args=(proc.stderr, err_chunks), daemon=True)
     reader.start()
+    feed_errors: list[BaseException] = []
+    writer = None
+    if feed is not None:
+        writer = threading.Thread(target=_feed, args=(proc, feed, feed_errors), daemon=True)
+        writer.start()
     try:
         if on_progress is not None and proc.stdout is not None:
             _parse_progress(proc.stdout, on_progress)
@@ -94,10 +106,31 @@ def run_ffmpeg(
         raise
     finally:
         reader.join()
+        if writer is not None:
+            writer.join()
+    if feed_errors:
+        raise feed_errors[0]
     stderr = "".join(err_chunks)
     if check and proc.returncode != 0:
         raise RenderError(f"{what}: ffmpeg failed (exit {proc.returncode}): {error_line(stderr)}")
     return FfmpegResult(proc.returncode, stderr)
+
+
+def _feed(
+    proc: subprocess.Popen[str], feed: Callable[[IO[bytes]], None], errors: list[BaseException]
+) -> None:
+    assert proc.stdin is not None
+    stdin: IO[bytes] = proc.stdin.buffer  # type: ignore[attr-defined]  # text pipe, raw bytes
+    try:
+        feed(stdin)
+    except BrokenPipeError:
+        pass  # ffmpeg stopped reading: its own error says why
+    except BaseException as exc:
+        errors.append(exc)
+        proc.kill()
+    finally:
+        with contextlib.suppress(OSError):
+            stdin.close()
 
 
 def _drain(stream: object, sink: list[str]) -> None:

@@ -149,8 +149,11 @@ def _check_naive(
 def _check_sources(report: CheckReport, *, make_missing: bool) -> None:
 
     loaded = report.campaign
+    sound_only = _sound_only_sources(loaded)
     for name, source in loaded.spec.sources.items():
         path = loaded.resolve(source.path)
+        if _check_still_source(report, name, path):
+            continue
         where: PathKey = (
             ("sources", name, "path")
             if ("sources", name, "path") in loaded.positions.values
@@ -173,9 +176,49 @@ def _check_sources(report: CheckReport, *, make_missing: bool) -> None:
         if not path.exists():
             report.fail(where, f"{source.path}: file not found (looked in {path.parent})")
             continue
+        if name in sound_only:
+            _probe_sound(report, where, source.path, path)
+            continue
         info = _probe_video(report, where, source.path, path, needs_duration=True)
         if info is not None:
             report.media[name] = info
+
+
+def _sound_only_sources(loaded: LoadedCampaign) -> set[str]:
+    """Sources that clips use only as their `audio:` (they need no picture)."""
+    pictures = {c.source for c in loaded.spec.clips}
+    return {c.audio for c in loaded.spec.clips if c.audio} - pictures
+
+
+def _probe_sound(report: CheckReport, where: PathKey, rel: str, path: Path) -> None:
+    from vidcamp.media.probe import probe
+
+    try:
+        info = probe(path)
+    except MediaError as exc:
+        report.fail(where, f"{rel}: {_media_reason(exc, path)}")
+        return
+    if not info.has_audio:
+        report.fail(where, f"{rel}: has no audio stream")
+
+
+def _check_still_source(report: CheckReport, name: str, path: Path) -> bool:
+    """An image or folder of images: it holds images that decode. False if not such a source."""
+    from vidcamp.media.images import image_files, is_image_source
+
+    if not is_image_source(path) or not path.exists():
+        return False
+    source = report.campaign.spec.sources[name]
+    images = image_files(path)
+    if not images:
+        report.fail(("sources", name), f"{source.path}: no images (.jpg, .png, .webp) in it")
+        return True
+    for image in images:
+        rel = str(image.relative_to(report.campaign.base_dir)) if image.is_relative_to(
+            report.campaign.base_dir) else str(image)
+        if _probe_video(report, ("sources", name), rel, image, needs_duration=False) is None:
+            return True
+    return True
 
 
 def _probe_video(
@@ -289,6 +332,15 @@ def _check_clip(
     else:
         info = report.media.get(clip.source)
 
+    stills = _still_length(loaded, clip.source)
+    if clip.audio is not None and clip.audio not in spec.sources:
+        report.fail(
+            (*base, "audio"),
+            f'unknown source "{clip.audio}" (defined: {", ".join(spec.sources)})'
+            f"{_did_you_mean(clip.audio, spec.sources)}",
+        )
+    elif clip.audio is not None and stills is None:
+        report.fail((*base, "audio"), "audio: goes with image sources (a video has its own sound)")
     duration = 0.0
     for j, cut in enumerate(clip.cut):
         where: PathKey = (*base, "cut", j)
@@ -303,6 +355,12 @@ def _check_clip(
                 f"{cut.end:g} s is past the end of {spec.sources[clip.source or ''].path} "
                 f"({info.duration:.3f} s long)",
             )
+        if stills is not None and cut.end > stills + 1e-6:
+            report.fail(
+                (*where, "to"),
+                f"{cut.end:g} s is past the end of {spec.sources[clip.source or ''].path} "
+                f"(its shots last {stills:g} s)",
+            )
         duration += cut.end - cut.start
 
     if clip.thumbnail is not None and clip.thumbnail > duration:
@@ -311,6 +369,8 @@ def _check_clip(
             f"{clip.thumbnail:g} s is past the end of the clip ({duration:g} s)",
         )
     _check_captions(report, i, clip, styles, duration)
+    if duration > 0:
+        _check_effects(report, i, clip, duration)
 
     if clip.hook is not None and clip.hook.text:
         _check_style(report, (*base, "hook", "style"), clip.hook.style, styles)
@@ -326,6 +386,19 @@ def _check_clip(
     _check_rotation(report, base, clip)
     if duration > 0:
         _lint_clip(report, i, clip, info, duration)
+
+
+def _still_length(loaded: LoadedCampaign, name: str | None) -> float | None:
+    """How long an image source's shots last together; None for other sources."""
+    from vidcamp.media.images import image_files, is_image_source
+
+    if name is None or name not in loaded.spec.sources:
+        return None
+    source = loaded.spec.sources[name]
+    path = loaded.resolve(source.path)
+    if not path.exists() or not is_image_source(path):
+        return None
+    return len(image_files(path)) * source.shot
 
 
 def _check_rotation(report: CheckReport, base: PathKey, clip: Clip) -> None:
@@ -404,6 +477,54 @@ def _check_captions(
         )
     if not events:
         report.warn((*base, "file"), f"{captions.file}: has no caption lines")
+
+
+def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> None:
+    """Effect times inside the clip, tied words present, sticker files and Python modules found."""
+    from vidcamp.plan import clip_words
+    from vidcamp.spec.effects import EffectError, locate_module, parse_entry, resolve
+
+    loaded = report.campaign
+    words = clip_words(clip)
+    lists: list[tuple[PathKey, list[object], str]] = []
+    names = clip.targets or list(loaded.spec.targets)
+    if clip.effects and any(
+        loaded.spec.targets[n].effects is None for n in names if n in loaded.spec.targets
+    ):
+        lists.append((("clips", i, "effects"), list(clip.effects), ""))
+    for name in names:
+        target = loaded.spec.targets.get(name)
+        if target is not None and target.effects:
+            lists.append((("targets", name, "effects"), list(target.effects), f" (clip {clip.id})"))
+    for base, items, suffix in lists:
+        for k, item in enumerate(items):
+            entry = parse_entry(item)  # the shape was checked when the spec was loaded
+            try:
+                resolve(entry, duration, words)
+            except EffectError as exc:
+                report.fail((*base, k), f"{exc}{suffix}")
+                continue
+            emoji = entry.get("emoji") if entry.name == "sticker" else None
+            if emoji:
+                from vidcamp.render.effects import emoji_missing
+
+                missing = emoji_missing(str(emoji))
+                if missing:
+                    report.fail((*base, k), f"sticker emoji {missing!r}: the bundled emoji font "
+                                "does not draw it (use an image: sticker)")
+            image = entry.get("image") if entry.name == "sticker" else None
+            if image and not loaded.resolve(str(image)).is_file():
+                report.fail((*base, k), f"{image}: sticker image not found")
+            if entry.name == "python":
+                function = str(entry.get("python"))
+                if _still_length(loaded, clip.source) is not None:
+                    report.fail((*base, k), "python effects need a video source, not images")
+                if locate_module(function, loaded.base_dir) is None:
+                    report.fail(
+                        (*base, k),
+                        f'python effect "{function}": module not found in the campaign folder '
+                        "or on the Python path",
+                    )
 
 
 def _lint_clip(

@@ -59,6 +59,16 @@ def _identifier(value: Any) -> str:
     return value
 
 
+def _effect(value: Any) -> Any:
+    from vidcamp.spec.effects import EffectError, parse_entry
+
+    try:
+        parse_entry(value)
+    except EffectError as exc:
+        raise PydanticCustomError("effect", "{reason}", {"reason": str(exc)}) from None
+    return value
+
+
 def show_value(value: Any) -> str:
     """How a YAML value is named in an error: quoted text, "a list", "a mapping", or repr."""
     if isinstance(value, str):
@@ -100,6 +110,18 @@ Identifier = Annotated[
     str, BeforeValidator(_identifier), WithJsonSchema({"type": "string", "pattern": _ID.pattern})
 ]
 
+EffectItem = Annotated[
+    Any,
+    BeforeValidator(_effect),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string"}, {"type": "object"}],
+            "description": "an effect: {zoom: {...}}, {progress_bar: {...}}, shake, flash, "
+            'sticker, freeze, or {python: "module:function", args: {...}}; see `vidcamp effects`',
+        }
+    ),
+]
+
 Privacy = Literal["public", "unlisted", "private"]
 ScheduleMode = Literal["platform", "cron"]
 Reframe = Literal["crop", "pad", "blur", "smart"]
@@ -122,11 +144,21 @@ class Generate(SpecModel):
 
 
 class Source(SpecModel):
-    """A piece of footage, by path relative to the campaign file."""
+    """A piece of footage, by path relative to the campaign file.
 
-    path: str = Field(description="footage file, relative to the campaign file")
+    An image, or a folder of images, becomes one shot per image with a slow pan/zoom.
+    """
+
+    path: str = Field(description="footage file, image or folder of images, relative to the "
+                      "campaign file")
     generate: Generate | None = Field(
         None, description="make the file with ffmpeg lavfi when it does not exist (demo footage)"
+    )
+    shot: float = Field(
+        3.0, gt=0, le=60, description="image sources: seconds each image is shown"
+    )
+    kenburns: float = Field(
+        0.12, ge=0, le=0.5, description="image sources: how far each shot zooms (0: still)"
     )
 
     @model_validator(mode="before")
@@ -197,6 +229,15 @@ class HookSpec(SpecModel):
     style: str = "hook"
 
 
+class WordSpec(SpecModel):
+    """A caption word with its time on the clip's timeline, for word-tied effects."""
+
+    word: str = Field(min_length=1)
+    start: Timecode
+    end: Timecode
+    highlight: bool = False
+
+
 class ClipFields(SpecModel):
     """Fields a clip may take from `defaults`."""
 
@@ -221,6 +262,15 @@ class ClipFields(SpecModel):
     publish_at: datetime | None = Field(None, description="publication time with time zone")
     privacy: Privacy | None = None
     made_for_kids: bool | None = None
+    effects: list[EffectItem] | None = Field(
+        None, description="effects on the clip's timeline (see `vidcamp effects`)"
+    )
+    audio: str | None = Field(
+        None, description="a source whose sound the clip uses (e.g. music under image shots)"
+    )
+    words: list[WordSpec] | None = Field(
+        None, description="word times for word-tied effects (default: from caption lines)"
+    )
 
 
 class Clip(ClipFields):
@@ -298,6 +348,9 @@ class Target(SpecModel):
     privacy: Privacy | None = None
     mode: ScheduleMode | None = None
     offset: Duration | None = Field(None, description="publish this long after the clip's time")
+    effects: list[EffectItem] | None = Field(
+        None, description="replaces the clips' effects on this target ([] turns them off)"
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -249,7 +249,9 @@ def _build(node: yaml.Node, path: PathKey, positions: Positions, ctor: _Construc
                     field=format_path(path),
                 )
             key = ctor.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
+            if isinstance(key, bool):  # YAML 1.1 reads keys such as `on:` as booleans
+                key = str(key_node.value)
+            elif not isinstance(key, str):
                 key = str(key)
             child = (*path, key)
             key_pos = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
