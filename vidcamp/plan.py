@@ -108,7 +108,7 @@ def plan_renders(
             source = still["images"][0]
         segments = tuple(jobs.Segment(c.start, c.end) for c in clip.cut)
         captions = _captions(loaded, clip)
-        words = clip_words(clip)
+        words = clip_words(clip, loaded) or ()
         hook = (
             jobs.Hook(clip.hook.text, clip.hook.duration)
             if clip.hook is not None and clip.hook.text
@@ -409,15 +409,49 @@ def _still_shots(
     return {"images": images, "audio": audio, "key": key}
 
 
-def clip_words(clip: Clip) -> tuple[jobs.Word, ...]:
-    """The clip's word times: its `words:` list, else shared out over its caption lines."""
+def clip_words(clip: Clip, loaded: LoadedCampaign | None = None) -> tuple[jobs.Word, ...] | None:
+    """The clip's word times on its timeline, for effects tied to words.
+
+    Its `words:` list; else its word-timed captions (the transcript of `captions: {auto: true}`
+    or a `captions.words` file moved through the cut), with `highlight:` words marked; else
+    hand-timed caption lines shared out by length. None while a transcript is still to be made
+    (`vidcamp build` and `vidcamp transcribe` make it first).
+    """
     from vidcamp.spec.effects import words_from_lines
 
     if clip.words:
         return tuple(jobs.Word(w.word, w.start, w.end, w.highlight) for w in clip.words)
-    if clip.captions is not None and clip.captions.lines:
-        return words_from_lines([(ln.start, ln.end, ln.text) for ln in clip.captions.lines])
+    spec = clip.captions
+    if spec is not None and loaded is not None and (spec.auto or spec.words is not None):
+        return _spoken_words(loaded, clip)
+    if spec is not None and spec.lines:
+        return words_from_lines([(ln.start, ln.end, ln.text) for ln in spec.lines])
     return ()
+
+
+def _spoken_words(loaded: LoadedCampaign, clip: Clip) -> tuple[jobs.Word, ...] | None:
+    """A word-timed clip's words from its transcript or word file; None when not made yet."""
+    from vidcamp.render.word_captions import highlight_key
+    from vidcamp.transcribe.words import read_word_file, read_words, remap_words, words_path
+
+    spec = clip.captions
+    assert spec is not None
+    if spec.auto:
+        path = words_path(loaded.base_dir, clip.id)
+        if not path.is_file():
+            return None
+        words = list(read_words(path).words)
+    else:
+        assert spec.words is not None
+        path = loaded.resolve(spec.words)
+        if not path.is_file():
+            return None  # validate names the missing file
+        segments = [jobs.Segment(c.start, c.end) for c in clip.cut]
+        words = remap_words(read_word_file(path).words, segments)
+    marked = {highlight_key(h) for h in spec.highlight or ()}
+    return tuple(
+        jobs.Word(w.text, w.start, w.end, highlight_key(w.text) in marked) for w in words
+    )
 
 
 def _effects(

@@ -66,7 +66,7 @@ def split_lines(chunk: Sequence[str], max_lines: int) -> list[list[int]]:
     return [indexes[:best_cut], indexes[best_cut:]]
 
 
-def _key(text: str) -> str:
+def highlight_key(text: str) -> str:
     """A word as highlight matching sees it: case-folded, without punctuation around it."""
     stripped = "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
     return stripped.casefold()
@@ -95,7 +95,7 @@ def word_events(
     groups = [g for g in groups if g]
     chain = [_font_facts(p) for p in font_chain(style)]
     uppercase = style.uppercase if upper is None else upper
-    marked = {_key(h) for h in highlight if _key(h)}
+    marked = {highlight_key(h) for h in highlight if highlight_key(h)}
     accent = _ass_color(style.accent_color or style.color)
     keyword = _ass_color(style.highlight_color)
     out: list[WordEvent] = []
@@ -146,7 +146,7 @@ def _compose(
                 if pop:
                     tags += (f"\\fscx{POP_FROM}\\fscy{POP_FROM}"
                              f"\\t(0,{POP_MS},\\fscx100\\fscy100)")
-            elif _key(group[k].text) in marked:
+            elif highlight_key(group[k].text) in marked:
                 tags += f"\\c{keyword}"
             if pop and current is not None and k > current:
                 tags += "\\alpha&HFF&"  # not said yet: laid out, not drawn

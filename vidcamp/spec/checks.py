@@ -485,7 +485,7 @@ def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> 
     from vidcamp.spec.effects import EffectError, locate_module, parse_entry, resolve
 
     loaded = report.campaign
-    words = clip_words(clip)
+    words = clip_words(clip, loaded)
     lists: list[tuple[PathKey, list[object], str]] = []
     names = clip.targets or list(loaded.spec.targets)
     if clip.effects and any(
@@ -499,8 +499,15 @@ def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> 
     for base, items, suffix in lists:
         for k, item in enumerate(items):
             entry = parse_entry(item)  # the shape was checked when the spec was loaded
+            if words is None and "on" in entry.params:
+                report.warn(
+                    (*base, k),
+                    f"{entry.name}.on: checked once clip {clip.id} is transcribed "
+                    "(vidcamp build or vidcamp transcribe does that first)",
+                )
+                continue
             try:
-                resolve(entry, duration, words)
+                resolve(entry, duration, words or ())
             except EffectError as exc:
                 report.fail((*base, k), f"{exc}{suffix}")
                 continue
