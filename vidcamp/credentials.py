@@ -27,8 +27,9 @@ from typing import Any
 
 from vidcamp.errors import CredentialsError
 
-PLATFORMS = ("youtube", "facebook", "x", "dailymotion")
-SECRET_KEYS = ("client_secret", "refresh_token", "access_token", "code_verifier")
+# reporting_secret: a Dailymotion private API key secret for the partner Reporting API (stats)
+SECRET_KEYS = ("client_secret", "refresh_token", "access_token", "code_verifier",
+               "reporting_secret")
 
 
 def _path(path: Path | None) -> Path:
@@ -80,6 +81,8 @@ def load_account(name: str, path: Path | None = None) -> dict[str, Any]:
         raise CredentialsError(f"{file}: no account {name!r} (known: {known})")
     entry = accounts[name]
     platform = entry.get("platform")
+    from vidcamp.platforms import PLATFORMS
+
     if platform not in PLATFORMS:
         raise CredentialsError(
             f"{file}: account {name!r} has platform {platform!r}; expected one of "

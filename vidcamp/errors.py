@@ -11,9 +11,13 @@
     │   ├── DeferredError             5  try again at `retry_at` (quota, rate window)
     │   ├── ReauthRequired            5  the account must be authorised again
     │   ├── PermanentPublishError     5  the platform refused the post; retrying will not help
-    │   ├── CredentialsError          5  credentials file missing, unreadable or lacking a field
-    │   └── LedgerError               5  the ledger is unreadable, corrupt or too new
-    └── PartlyPublished               6  some posts went out, the rest wait in the ledger
+    │   └── CredentialsError          5  credentials file missing, unreadable or lacking a field
+    ├── PartlyPublished               6  some posts went out, the rest wait in the ledger
+    └── LedgerError                   7  the ledger is unreadable, corrupt, too new or busy
+        └── LeaseLost                 7  another run took over a post (vidcamp.ledger.store)
+
+A post's own failure is a ``PublishError``; a ``LedgerError`` is about the local record of all
+posts, so it is never mistaken for (or recorded as) a platform's answer.
 
 Library code raises these; only ``vidcamp.cli`` turns them into a printed line and an exit
 code. A message is one line and never contains a secret.
@@ -32,6 +36,7 @@ EXIT_SPEC = 3
 EXIT_RENDER = 4
 EXIT_PUBLISH = 5
 EXIT_PARTLY = 6
+EXIT_LEDGER = 7
 
 
 class VidcampError(Exception):
@@ -148,12 +153,13 @@ class CredentialsError(PublishError):
     kind = "reauth"
 
 
-class LedgerError(PublishError):
-    kind = "ledger"
-
-
 class PartlyPublished(VidcampError):
     exit_code = EXIT_PARTLY
+
+
+class LedgerError(VidcampError):
+    exit_code = EXIT_LEDGER
+    kind = "ledger"
 
 
 def _one_line(text: str) -> str:

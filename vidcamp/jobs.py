@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from vidcamp.presets import Preset
 
@@ -42,6 +43,13 @@ class Captions:
     file: Path | None = None
     lines: tuple[CaptionLine, ...] = ()
     encoding: str | None = None  # None: detect (UTF-8, then common legacy encodings)
+    transcript: Path | None = None  # captions/<clip>.words.json, CLIP timeline (auto captions)
+    language: str = "auto"  # what to transcribe the clip as when the transcript is missing
+    model: str = "base"
+    word_file: Path | None = None  # word times from elsewhere, SOURCE timeline
+    highlight: tuple[str, ...] = ()
+    upper: bool | None = None
+    options: tuple[tuple[str, object], ...] = ()  # CaptionStyle field overrides for the clip
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class Variant:
     output: Path  # build/<campaign>/<clip>/<target>.mp4
     thumbnail: Path  # build/<campaign>/<clip>/<target>.jpg
     content_hash: str  # hex; covers every input of this variant's render
+    caption_options: tuple[tuple[str, object], ...] = ()  # the target's CaptionStyle overrides
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,25 @@ class ClipRender:
 
 
 @dataclass(frozen=True)
+class Rotation:
+    """Title/thumbnail A/B rotation of a published post: variant ``n`` goes live ``n * every``
+    seconds after the post does (variant 0 is what was published), each once."""
+
+    every: float  # seconds
+    titles: tuple[str, ...] = ()
+    thumbnails: tuple[Path, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"every": self.every, "titles": list(self.titles),
+                "thumbnails": [str(p) for p in self.thumbnails]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rotation:
+        return cls(float(data["every"]), tuple(data.get("titles") or ()),
+                   tuple(Path(p) for p in data.get("thumbnails") or ()))
+
+
+@dataclass(frozen=True)
 class Post:
     """One publication: a rendered variant going to one account at one time."""
 
@@ -122,6 +150,7 @@ class Post:
     description: str
     tags: tuple[str, ...]
     made_for_kids: bool = False
+    rotation: Rotation | None = None
 
     @property
     def key(self) -> str:

@@ -22,6 +22,7 @@ from vidcamp.spec.models import Clip, Target
 from vidcamp.spec.templates import render_template
 
 DEFAULT_CAPTION_STYLE = "pop"
+DEFAULT_WORD_STYLE = "karaoke"  # word-timed captions (auto, words:) without a style
 DEFAULT_HOOK_STYLE = "hook"
 DEFAULT_THUMBNAIL_TIME = 1.0
 
@@ -149,6 +150,10 @@ def plan_renders(
                 "preset": _preset_key(preset),
                 "focus": list(target.focus),
             }
+            if target.caption_options is not None:
+                variant_key["caption_options"] = [
+                    list(kv) for kv in caption_options(target.caption_options)
+                ]
             variants.append(
                 jobs.Variant(
                     target=name,
@@ -157,6 +162,7 @@ def plan_renders(
                     output=clip_dir / f"{name}.mp4",
                     thumbnail=clip_dir / f"{name}.jpg",
                     content_hash=_hash({"clip": shared, "variant": variant_key}),
+                    caption_options=caption_options(target.caption_options),
                 )
             )
         renders.append(
@@ -207,6 +213,9 @@ def plan_posts(
                 mode = "cron"  # e.g. X: its API cannot schedule, so cron posts it on time
             values = _template_values(loaded, clip, target, variant.target, preset)
             title = render_template(target.title or "{clip.title}", values).strip()
+            rotation = _rotation(loaded, clip, target, values)
+            if rotation is not None and rotation.titles:
+                title = rotation.titles[0]
             description = render_template(
                 target.description or "{clip.description}", values
             ).strip()
@@ -228,9 +237,24 @@ def plan_posts(
                     description=description,
                     tags=tuple(t.lstrip("#") for t in clip.tags or ()),
                     made_for_kids=bool(clip.made_for_kids),
+                    rotation=rotation,
                 )
             )
     return sorted(posts, key=lambda p: (p.publish_at, p.clip_id, p.target))
+
+
+def _rotation(
+    loaded: LoadedCampaign, clip: Clip, target: Target, values: dict[str, str]
+) -> jobs.Rotation | None:
+    """The clip's title/thumbnail variants, each title through the target's title template."""
+    if clip.rotate is None or not (clip.titles or clip.thumbnails):
+        return None
+    titles = tuple(
+        render_template(target.title or "{clip.title}", {**values, "clip.title": t}).strip() or t
+        for t in clip.titles or ()
+    )
+    thumbnails = tuple(loaded.resolve(p) for p in clip.thumbnails or ())
+    return jobs.Rotation(clip.rotate.total_seconds(), titles, thumbnails)
 
 
 def _publish_time(
@@ -282,24 +306,67 @@ def _template_values(
 
 def _captions(loaded: LoadedCampaign, clip: Clip) -> jobs.Captions | None:
     spec = clip.captions
-    if spec is None or (spec.file is None and not spec.lines):
+    if spec is None or (spec.file is None and not spec.lines and not spec.auto and not spec.words):
         return None
-    style = spec.style or DEFAULT_CAPTION_STYLE
+    word_timed = spec.auto or spec.words is not None
+    style = spec.style or (DEFAULT_WORD_STYLE if word_timed else DEFAULT_CAPTION_STYLE)
+    common: dict[str, Any] = {
+        "style": style,
+        "highlight": tuple(spec.highlight or ()),
+        "upper": spec.upper,
+        "options": caption_options(spec.options),
+    }
+    if spec.auto:
+        from vidcamp.transcribe.words import words_path
+
+        return jobs.Captions(
+            transcript=words_path(loaded.base_dir, clip.id), language=spec.language,
+            model=_model_name(loaded, spec.model), **common,
+        )
+    if spec.words is not None:
+        return jobs.Captions(word_file=loaded.resolve(spec.words), **common)
     if spec.file is not None:
-        return jobs.Captions(style=style, file=loaded.resolve(spec.file), encoding=spec.encoding)
+        return jobs.Captions(file=loaded.resolve(spec.file), encoding=spec.encoding, **common)
     lines = tuple(jobs.CaptionLine(line.start, line.end, line.text) for line in spec.lines or ())
-    return jobs.Captions(style=style, lines=lines)
+    return jobs.Captions(lines=lines, **common)
+
+
+def _model_name(loaded: LoadedCampaign, model: str) -> str:
+    """A model written as a path is relative to the campaign file; a size name stays a name."""
+    if "/" in model or "\\" in model or model.startswith("."):
+        return str(loaded.resolve(model))
+    return model
+
+
+def caption_options(options: Any) -> tuple[tuple[str, object], ...]:
+    """The fields a CaptionOptions sets, as sorted (CaptionStyle field, value) pairs."""
+    if options is None:
+        return ()
+    return tuple(sorted(options.model_dump(exclude_none=True).items()))
 
 
 def _captions_key(captions: jobs.Captions | None, fp: Fingerprint) -> Any:
     if captions is None:
         return None
-    return {
+    key: dict[str, Any] = {
         "style": captions.style,
         "file": fp(captions.file) if captions.file else None,
         "lines": [asdict(line) for line in captions.lines],
         "encoding": captions.encoding,
     }
+    transcript = captions.transcript
+    words = {
+        # an edited transcript re-renders its clip; a missing one is written before planning
+        "transcript": fp(transcript) if transcript and transcript.is_file() else None,
+        "auto": transcript is not None,
+        "word_file": fp(captions.word_file) if captions.word_file else None,
+        "highlight": list(captions.highlight),
+        "upper": captions.upper,
+        "options": [list(kv) for kv in captions.options],
+    }
+    # only what is set joins the key, so line captions keep the hashes they always had
+    key.update({k: v for k, v in words.items() if v not in (None, False, [])})
+    return key
 
 
 def _watermark_key(watermark: jobs.Watermark | None, fp: Fingerprint) -> Any:

@@ -210,9 +210,6 @@ PRESETS: dict[str, Preset] = {
     )
 }
 
-PLATFORMS = ("youtube", "facebook", "x", "dailymotion")
-
-
 def get_preset(name: str) -> Preset:
     """The preset called ``name``; KeyError with the known names otherwise."""
     try:

@@ -157,7 +157,7 @@ def test_limit_and_campaign_select_what_goes_out(sandbox: Sandbox, tmp_path: Pat
     assert [p["state"] for p in status] == ["queued"] * 4
 
 
-def test_an_unexpected_error_is_retried_later_and_never_shows_a_token(
+def test_an_unexpected_error_stays_queued_and_never_shows_a_token(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
     import yaml
@@ -175,9 +175,11 @@ def test_an_unexpected_error_is_retried_later_and_never_shows_a_token(
     report = publish_due(ledger_path=ledger, now=t0, upload=broken_upload,
                          credentials=sandbox.credentials)
     (outcome,) = report.outcomes
-    assert outcome.state == "queued" and outcome.kind == "retry"
+    # a local error is not the platform's verdict: queued again, no attempt counted, exit 1
+    assert outcome.state == "queued" and outcome.kind == "bug"
+    assert report.exit_code == 1
     assert token not in (outcome.error or "") and "***" in (outcome.error or "")
     with Ledger.open(ledger) as book:
         row = book.get(post.key)
-        assert row.attempts == 1 and token not in (row.last_error or "")
+        assert row.attempts == 0 and token not in (row.last_error or "")
         assert all(token not in e.detail for e in book.events(row.id))

@@ -26,7 +26,7 @@ def make_post(
     preset: str = "youtube_shorts",
     account: str = "brand",
     video: Path | None = None,
-    render_hash: str = "hash-1",
+    render_hash: str | None = None,
     publish_at: datetime | None = None,
     mode: str = "platform",
     campaign: str = "demo",
@@ -41,7 +41,11 @@ def make_post(
         account=account,
         video=video or Path(f"/nonexistent/{clip}-{target}.mp4"),
         thumbnail=None,
-        render_hash=render_hash,
+        # a different render per clip and target, as in real builds (the duplicate guard
+        # refuses the same content to the same account under another key)
+        render_hash=render_hash or (
+            "hash-1" if (clip, target) == ("c1", "youtube_shorts") else f"hash-{clip}-{target}"
+        ),
         publish_at=publish_at or T0 + timedelta(hours=1),
         privacy="public",
         mode=mode,

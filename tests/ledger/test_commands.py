@@ -84,9 +84,9 @@ def test_cancel_retry_republish_by_id_and_key(ledger_file: Path) -> None:
 def test_cron_prints_the_line_and_explains_the_sandbox(ledger_file: Path) -> None:
     done = run_cli("cron")
     assert done.returncode == 0
-    assert "*/5 * * * * vidcamp publish --due --quiet" in done.stdout
+    assert "*/5 * * * * vidcamp publish --due --quiet; vidcamp stats --due --quiet" in done.stdout
     assert "--sandbox" in done.stdout and "VIDCAMP_SANDBOX_URL" in done.stdout
-    assert run_cli("cron", "--line").stdout.strip() == "*/5 * * * * vidcamp publish --due --quiet"
+    assert run_cli("cron", "--line").stdout.strip() == "*/5 * * * * vidcamp publish --due --quiet; vidcamp stats --due --quiet"
 
 
 def test_publish_without_due_is_a_usage_error(ledger_file: Path) -> None:

@@ -152,3 +152,25 @@ def test_changed_render_after_the_bytes_went_up_is_not_replaced(ledger_file: Pat
         row = ledger.get(post.key)
         assert row.resume == {"phase": "posting", "media_id": "m1"}
         assert row.render_hash == "hash-1" and row.pending_render_hash == "h2"
+
+
+def test_the_same_content_to_the_same_account_is_refused(ledger_file: Path) -> None:
+    first = make_post("c1", campaign="spring")
+    queue_posts([first], ledger_path=ledger_file, now=T0)
+    with Ledger.open(ledger_file) as ledger:
+        owner = new_owner()
+        row = ledger.claim(owner, T0)
+        assert row is not None
+        ledger.mark_published(row.id, owner, "v1", "https://example.invalid/v1")
+    again = make_post("c1", campaign="summer", render_hash=first.render_hash)
+    with pytest.raises(UsageError, match=r"https://example\.invalid/v1") as info:
+        queue_posts([again, make_post("c2", campaign="summer")], ledger_path=ledger_file,
+                    now=T0)
+    assert "--allow-duplicate" in info.value.message and "spring/c1" in info.value.message
+    with Ledger.open(ledger_file) as ledger:
+        assert len(ledger.posts()) == 1  # nothing of the refused batch was queued
+    # another account, or an explicit allowance, is fine
+    report = queue_posts([changed(again, account="other")], ledger_path=ledger_file, now=T0)
+    assert len(report.added) == 1
+    report = queue_posts([again], ledger_path=ledger_file, now=T0, allow_duplicate=True)
+    assert report.added == (again.key,)

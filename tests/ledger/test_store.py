@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vidcamp.errors import LedgerError
+from vidcamp.errors import EXIT_LEDGER, LedgerError, PublishError
 from vidcamp.ledger import Ledger, queue_posts
 from vidcamp.ledger.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -44,7 +44,8 @@ def _assert_refused(path: Path, match: str) -> None:
         Ledger.open(path)
     assert str(path) in info.value.message
     assert "\n" not in info.value.message
-    assert info.value.exit_code == 5
+    assert info.value.exit_code == EXIT_LEDGER
+    assert not isinstance(info.value, PublishError)
     if before is not None:
         assert path.read_bytes() == before, "a refused ledger must be left exactly as it was"
 
@@ -98,13 +99,13 @@ def test_unknown_recorded_migration_is_refused(ledger_file: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["publish", "--due"], ["status"], ["retry", "1"]])
-def test_cli_on_a_corrupt_ledger_prints_one_line_and_exits_5(
+def test_cli_on_a_corrupt_ledger_prints_one_line_and_exits_7(
     ledger_file: Path, command: list[str]
 ) -> None:
     junk = b"\x13\x37garbage" * 512
     ledger_file.write_bytes(junk)
     done = run_cli(*command)
-    assert done.returncode == 5, done.stderr
+    assert done.returncode == EXIT_LEDGER == 7, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert str(ledger_file) in lines[0]

@@ -133,7 +133,11 @@ def test_processing_waits_check_after_secs(sandbox, random_file):
     sandbox.faults({"platform": "x", "kind": "processing", "pending_polls": 3})
     sleeps = Sleeps()
     upload(UploadRequest(random_file(5000), "x", "t"), account, policy=policy(sleeps))
-    assert sleeps == [7, 7, 7]
+    # finalize says "pending, check after 7 s": the first STATUS comes after that wait too,
+    # then one wait after each of the three in_progress answers
+    assert sleeps == [7, 7, 7, 7]
+    routes = sandbox.server.stats()["routes"]
+    assert routes["x.status"] == 4
 
 
 @pytest.mark.parametrize(("preset", "route", "skip"), [

@@ -93,7 +93,7 @@ def test_x_rejects_big_and_out_of_order_segments(sandbox):
 def test_facebook_wrong_offset_tells_the_right_one(sandbox):
     entry = sandbox.server.add_account("facebook", "strict_fb")
     sandbox.settings(facebook_chunk_size=1000)
-    url = f"{sandbox.url}/graph.facebook.com/v21.0/{entry['page_id']}/videos"
+    url = f"{sandbox.url}/graph-video.facebook.com/v21.0/{entry['page_id']}/videos"
     token = entry["access_token"]
     start = httpx.post(url, data={"upload_phase": "start", "file_size": "2500",
                                   "access_token": token}).json()

@@ -26,16 +26,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("vidcamp.cli.init", "Start a new campaign folder from a template."),
     "upload": ("vidcamp.cli.upload", "Upload one video file to one account now."),
     "auth": ("vidcamp.cli.auth", "Set up and inspect platform accounts."),
+    "doctor": ("vidcamp.cli.doctor", "Check every account: token refresh, scopes, quota."),
     "sandbox": ("vidcamp.cli.sandbox", "Run the loopback sandbox of the four platforms."),
     "publish": ("vidcamp.cli.publish", "Upload the posts that are due (for cron)."),
     "status": ("vidcamp.cli.status", "Show each post's state, schedule and URL."),
     "retry": ("vidcamp.cli.retry", "Queue a failed or deferred post again."),
     "cancel": ("vidcamp.cli.cancel", "Cancel a queued post."),
     "republish": ("vidcamp.cli.republish", "Queue a changed render of a published post again."),
-    "cron": ("vidcamp.cli.cron", "Print the crontab line that publishes due posts."),
+    "stats": ("vidcamp.cli.stats", "Read published posts' views, likes and shares back."),
+    "report": ("vidcamp.cli.report", "Latest figures, rates and rankings of a campaign's posts."),
+    "cron": ("vidcamp.cli.cron", "Print the crontab line that publishes and reads stats."),
     "preview": ("vidcamp.cli.preview", "Write a static page to review every variant and post."),
     "approve": ("vidcamp.cli.approve", "Approve posts awaiting review so that they can go out."),
     "reject": ("vidcamp.cli.reject", "Reject posts awaiting review, with a reason."),
+    "suggest": ("vidcamp.cli.suggest", "Suggest clips worth posting from long footage, scored."),
+    "transcribe": ("vidcamp.cli.transcribe", "Transcribe speech into editable word captions."),
 }
 
 
@@ -87,7 +92,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
     \b
     Then, from cron, every five minutes:
-      */5 * * * * vidcamp publish --due --quiet
+      */5 * * * * vidcamp publish --due --quiet; vidcamp stats --due --quiet
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose

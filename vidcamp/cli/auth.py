@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from vidcamp.errors import UsageError
+from vidcamp.platforms import PLATFORMS
 
-PLATFORM_CHOICE = click.Choice(["youtube", "facebook", "x", "dailymotion"])
+PLATFORM_CHOICE = click.Choice(list(PLATFORMS))
 
 
 @click.group("auth")
@@ -30,9 +31,12 @@ def command() -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=0,
               help="Loopback port for the redirect (0: any free port).")
 @click.option("--no-browser", is_flag=True, help="Print the URL instead of opening a browser.")
+@click.option("--analytics", is_flag=True,
+              help="Also ask for the platform's analytics scopes (YouTube Analytics: shares and"
+                   " watch time in `vidcamp stats`).")
 @click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def login(account: str, platform: str | None, client_id: str | None, client_secret: str | None,
-          page_id: str, paste: bool, port: int, no_browser: bool,
+          page_id: str, paste: bool, port: int, no_browser: bool, analytics: bool,
           credentials: Path | None) -> None:
     """Authorise ACCOUNT (OAuth code flow with a loopback redirect, or pasted tokens)."""
     from vidcamp.credentials import load_all, save_account
@@ -53,8 +57,14 @@ def login(account: str, platform: str | None, client_id: str | None, client_secr
             client_id = click.prompt("OAuth client id")
         if client_secret is None and platform != "x":
             client_secret = click.prompt("OAuth client secret", hide_input=True)
+        extra: tuple[str, ...] = ()
+        if analytics:
+            from vidcamp.platforms import get_platform
+
+            extra = dict(get_platform(platform).feature_scopes).get(
+                "analytics", ())
         entry = _browser_login(platform, str(client_id), client_secret or "", port,
-                               no_browser, page_id or str(existing.get("page_id") or ""))
+                               no_browser, page_id or str(existing.get("page_id") or ""), extra)
     for key in ("channel",):
         if key in existing and key not in entry:
             entry[key] = existing[key]
@@ -65,7 +75,8 @@ def login(account: str, platform: str | None, client_id: str | None, client_secr
 
 
 def _browser_login(platform: str, client_id: str, client_secret: str, port: int,
-                   no_browser: bool, page_id: str) -> dict[str, Any]:
+                   no_browser: bool, page_id: str,
+                   extra_scopes: tuple[str, ...] = ()) -> dict[str, Any]:
     from vidcamp.publish.oauth import login as oauth_login
 
     def open_url(url: str) -> None:
@@ -77,7 +88,7 @@ def _browser_login(platform: str, client_id: str, client_secret: str, port: int,
             webbrowser.open(url)
 
     return oauth_login(platform, client_id, client_secret, open_url=open_url, port=port,
-                       page_id=page_id)
+                       page_id=page_id, extra_scopes=extra_scopes)
 
 
 def _pasted(platform: str, client_id: str | None, client_secret: str | None,

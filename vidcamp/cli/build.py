@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vidcamp.cli._common import campaign_argument
-from vidcamp.cli.render import plan_and_render, render_options
+from vidcamp.cli._common import campaign_argument, emit_json
+from vidcamp.cli.render import plan_and_render, render_options, render_summary
 
 if TYPE_CHECKING:
     from vidcamp.jobs import Post
@@ -24,9 +24,12 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Queue the posts awaiting approval (as `review: required` in the campaign does).",
 )
+@click.option("--allow-duplicate", is_flag=True,
+              help="Queue a video even if the same content already goes to the same account.")
 def command(
     campaign_file: Path, force: bool, jobs_parallel: int | None, quiet: bool,
-    encoder: str | None, build_dir: Path | None, no_queue: bool, review: bool,
+    encoder: str | None, build_dir: Path | None, cluster: str | None, as_json: bool,
+    no_queue: bool, review: bool, allow_duplicate: bool,
 ) -> None:
     """Validate CAMPAIGN.yaml, render every variant, queue every post.
 
@@ -35,28 +38,42 @@ def command(
     ffmpeg at all. Posts go to the ledger, from where `vidcamp publish --due`
     (run from cron) uploads them on time.
     """
+    import time
+
     from vidcamp.plan import plan_posts
 
-    loaded, renders, _results = plan_and_render(
+    began = time.monotonic()
+    loaded, renders, results = plan_and_render(
         campaign_file, force=force, jobs_parallel=jobs_parallel, quiet=quiet,
-        encoder=encoder, build_dir=build_dir,
+        encoder=encoder, build_dir=build_dir, cluster=cluster, as_json=as_json,
     )
-    if no_queue:
-        return
-    posts = plan_posts(loaded, renders, now=datetime.now(UTC))
-    _queue_posts(posts, quiet=quiet, review=review or loaded.spec.review == "required")
+    queued = None
+    if not no_queue:
+        posts = plan_posts(loaded, renders, now=datetime.now(UTC))
+        queued = _queue_posts(
+            posts, quiet=quiet, review=review or loaded.spec.review == "required",
+            allow_duplicate=allow_duplicate,
+        )
+    if as_json:
+        summary = render_summary(loaded, results, seconds=time.monotonic() - began,
+                                 cluster=cluster)
+        summary["queued"] = queued  # posts handed to the ledger; None with --no-queue
+        emit_json(summary)
 
 
-def _queue_posts(posts: list[Post], *, quiet: bool, review: bool) -> None:
-    """Queue the build's posts in the ledger and say what changed."""
+def _queue_posts(
+    posts: list[Post], *, quiet: bool, review: bool, allow_duplicate: bool = False
+) -> int:
+    """Queue the build's posts in the ledger, say what changed; returns how many."""
     from vidcamp.ledger import queue_posts
 
     if not posts:
         if not quiet:
             click.echo("no posts to queue: add `accounts:` to the campaign to publish", err=True)
-        return
-    report = queue_posts(posts, review=review)
+        return 0
+    report = queue_posts(posts, review=review, allow_duplicate=allow_duplicate)
     lines = report.summary()
     # republish / busy / cancelled notices matter even with --quiet; the counts line does not
     for line in lines if not quiet else lines[1:]:
         click.echo(line, err=True)
+    return len(posts)

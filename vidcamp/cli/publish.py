@@ -45,18 +45,22 @@ def command(
     """Upload the posts that are due, each exactly once, and record the result in the ledger.
 
     \b
-    Exit codes: 0 all done (or nothing due), 5 a post failed,
-    6 some went out and the rest stay queued (deferred or retrying).
+    Exit codes: 0 all done (or nothing due), 1 a local error stopped a post (it stays
+    queued), 5 a post failed, 6 some went out and the rest stay queued (deferred or
+    retrying), 7 the ledger is unreadable. Due title/thumbnail swaps are made too.
     """
     if not due:
         raise UsageError("publish: say --due (upload every post whose time has come)")
     from vidcamp.ledger.run import publish_due
 
     path = ledger_file(False)
+    api_root: str | None = None
+    credentials = None
     if sandbox:
         from vidcamp.ledger.sandbox import enter_sandbox
 
-        path = enter_sandbox(path)
+        rehearsal = enter_sandbox(path)
+        path, api_root, credentials = rehearsal.ledger, rehearsal.api_root, rehearsal.credentials
     progress = None
     if not quiet and not as_json and not dry_run:
         progress = _LazyProgress()
@@ -75,8 +79,13 @@ def command(
     report = publish_due(
         ledger_path=path, campaign=campaign, limit=limit, dry_run=dry_run,
         progress=progress, max_attempts=max_attempts, on_outcome=show,
-        chunk_size=_chunk_size(),
+        chunk_size=_chunk_size(), api_root=api_root, credentials=credentials,
     )
+    for swap in report.swaps:
+        if swap.error:
+            click.echo(swap.line(), err=True)
+        elif not quiet and not as_json:
+            click.echo(swap.line())
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     elif dry_run:
@@ -123,6 +132,6 @@ class _LazyProgress:
         if self._inner is not None:
             self._inner.update(completed)
 
-    def finish(self) -> None:
+    def finish(self, ok: bool = True) -> None:
         if self._inner is not None:
-            self._inner.finish()
+            self._inner.finish(ok)

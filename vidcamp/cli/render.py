@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vidcamp.cli._common import campaign_argument, load_and_check, print_warnings
+from vidcamp.cli._common import campaign_argument, emit_json, load_and_check, print_warnings
 from vidcamp.errors import UsageError
 
 if TYPE_CHECKING:
@@ -37,6 +37,12 @@ def render_options(func: Any) -> Any:
                 "--build-dir", type=click.Path(path_type=Path, file_okay=False),
                 help="Where outputs go (default: build/ beside the campaign file).",
             ),
+            click.option(
+                "--cluster", metavar="tcp://HOST:8786", envvar="VIDCAMP_DASK_SCHEDULER",
+                help="Render each clip as a task on this Dask scheduler's workers (shared "
+                "folder needed: docs/scale.md; default $VIDCAMP_DASK_SCHEDULER).",
+            ),
+            click.option("--json", "as_json", is_flag=True, help="Print a summary as JSON."),
         ]
     ):
         func = option(func)
@@ -76,33 +82,80 @@ def plan_and_render(
     quiet: bool,
     encoder: str | None,
     build_dir: Path | None,
+    cluster: str | None = None,
+    as_json: bool = False,
 ) -> tuple[Any, list[ClipRender], list[ClipResult]]:
-    """Load, check and plan the campaign, then render; returns (loaded, renders, results)."""
+    """Load, check and plan the campaign, then render; returns (loaded, renders, results).
+
+    With ``cluster`` (a Dask scheduler address) every clip job runs on its workers instead of
+    in threads here; the results are the same. ``as_json``: no per-clip lines on stdout (the
+    caller prints :func:`render_summary`).
+    """
     from vidcamp.plan import plan_renders, render_environment
     from vidcamp.render.engine import DEFAULT_JOBS, render_all
     from vidcamp.render.progress import make_progress
 
+    if cluster and jobs_parallel is not None:
+        raise UsageError("-j and --cluster do not go together: each worker renders "
+                         "as many clips at once as it has threads")
     report = load_and_check(campaign_file)
     print_warnings(report, quiet=quiet)
     loaded = report.campaign
     renders = plan_renders(loaded, render_environment(), build_dir=build_dir)
     selection = parse_only(only, renders) if only else None
+    if any(r.captions is not None and r.captions.transcript is not None for r in renders):
+        from vidcamp.cli.transcribe import run_transcripts
+
+        written = run_transcripts(renders, only=selection, quiet=quiet)
+        if any(result.written for result in written):  # the new transcripts join the hashes
+            renders = plan_renders(loaded, render_environment(), build_dir=build_dir)
     sink = make_progress(quiet=quiet)
     with sink if hasattr(sink, "__enter__") else contextlib.nullcontext():
-        results = render_all(
-            renders,
-            jobs_parallel=jobs_parallel or DEFAULT_JOBS,
-            force=force,
-            progress=sink,
-            encoder=encoder,
-            only=selection,
-        )
-    if not quiet:
+        if cluster:
+            from vidcamp.render.cluster import render_on_cluster
+
+            results = render_on_cluster(
+                cluster, renders, force=force, progress=sink, encoder=encoder, only=selection
+            )
+        else:
+            results = render_all(
+                renders,
+                jobs_parallel=jobs_parallel or DEFAULT_JOBS,
+                force=force,
+                progress=sink,
+                encoder=encoder,
+                only=selection,
+            )
+    if not quiet and not as_json:
         for result in results:
             for note in result.notes:
                 click.echo(f"note: {note}", err=True)
             click.echo(summary_line(result))
     return loaded, renders, results
+
+
+def render_summary(
+    loaded: Any, results: Sequence[ClipResult], *, seconds: float, cluster: str | None
+) -> dict[str, Any]:
+    """The ``--json`` summary of a render: the same keys for a local and a cluster build."""
+    return {
+        "campaign": loaded.spec.name,
+        "executor": "dask" if cluster else "local",
+        "seconds": round(seconds, 3),
+        "rendered": sum(len(r.rendered) for r in results),
+        "cached": sum(len(r.cached) for r in results),
+        "clips": [
+            {
+                "clip": r.clip_id,
+                "rendered": list(r.rendered),
+                "cached": list(r.cached),
+                "outputs": {target: str(path) for target, path in sorted(r.outputs.items())},
+                "notes": list(r.notes),
+                "seconds": round(r.seconds, 3),
+            }
+            for r in results
+        ],
+    }
 
 
 def summary_line(result: ClipResult) -> str:
@@ -123,7 +176,7 @@ def summary_line(result: ClipResult) -> str:
 @render_options
 def command(
     campaign_file: Path, only: tuple[str, ...], force: bool, jobs_parallel: int | None,
-    quiet: bool, encoder: str | None, build_dir: Path | None,
+    quiet: bool, encoder: str | None, build_dir: Path | None, cluster: str | None, as_json: bool,
 ) -> None:
     """Render clips of CAMPAIGN.yaml into build/<campaign>/<clip>/<target>.mp4.
 
@@ -135,8 +188,15 @@ def command(
     Examples:
       vidcamp render campaign.yaml --only teaser
       vidcamp render campaign.yaml --only teaser:youtube_shorts --force
+      vidcamp render campaign.yaml --cluster tcp://scheduler:8786
     """
-    plan_and_render(
+    import time
+
+    began = time.monotonic()
+    loaded, _renders, results = plan_and_render(
         campaign_file, only=only, force=force, jobs_parallel=jobs_parallel, quiet=quiet,
-        encoder=encoder, build_dir=build_dir,
+        encoder=encoder, build_dir=build_dir, cluster=cluster, as_json=as_json,
     )
+    if as_json:
+        emit_json(render_summary(loaded, results, seconds=time.monotonic() - began,
+                                 cluster=cluster))

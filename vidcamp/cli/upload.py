@@ -10,9 +10,6 @@ import click
 
 from vidcamp.errors import PublishError, UsageError
 
-DEFAULT_PRESET = {"youtube": "youtube", "facebook": "facebook", "x": "x",
-                  "dailymotion": "dailymotion"}
-
 
 def parse_when(value: str | None) -> datetime | None:
     """An ISO 8601 time with a zone (``Z`` allowed)."""
@@ -61,10 +58,12 @@ def command(file: Path, account: str, title: str, description: str, tags: str, p
 
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
 
+    from vidcamp.platforms import get_platform
+
     entry = load_account(account, credentials)
     request = UploadRequest(
         path=file,
-        preset=preset or DEFAULT_PRESET[entry["platform"]],
+        preset=preset or get_platform(entry["platform"]).default_preset,
         title=title,
         description=description,
         tags=tuple(t.strip() for t in tags.split(",") if t.strip()),

@@ -82,10 +82,12 @@ def effective_mode(post: Post) -> str:
     """``platform`` only where the platform can publish at a set time by itself; else ``cron``."""
     if post.mode != "platform":
         return "cron"
+    from vidcamp.platforms import REGISTRY
     from vidcamp.presets import PRESETS
 
     preset = PRESETS.get(post.preset)
-    if post.platform == "x" or preset is None or not preset.can_schedule:
+    platform = REGISTRY.get(post.platform)
+    if platform is None or not platform.can_schedule or preset is None or not preset.can_schedule:
         return "cron"
     return "platform"
 
@@ -111,6 +113,7 @@ def _fields(post: Post) -> dict[str, Any]:
         "description": post.description,
         "tags": json.dumps(list(post.tags)),
         "made_for_kids": 1 if post.made_for_kids else 0,
+        "rotation": None if post.rotation is None else json.dumps(post.rotation.to_json()),
     }
 
 
@@ -119,24 +122,56 @@ _RENDER = ("render_hash", "video")
 _REVIEWED_TEXT = ("title", "description", "tags")
 
 
+def _refuse_duplicate(conn: Any, post: Post) -> None:
+    """``UsageError`` when the same content already goes to the same account as another post."""
+    from vidcamp.errors import UsageError
+
+    earlier = conn.execute(
+        "SELECT id, key, state, url FROM posts WHERE account = ? AND platform = ?"
+        " AND render_hash = ? AND key != ? AND state != 'cancelled' ORDER BY id LIMIT 1",
+        (post.account, post.platform, post.render_hash, post.key),
+    ).fetchone()
+    if earlier is None:
+        return
+    where = (f"published at {earlier['url']}" if earlier["url"]
+             else f"{earlier['state']}, not published yet")
+    raise UsageError(
+        f"{post.key}: the same video already goes to account {post.account!r} as"
+        f" #{earlier['id']} {earlier['key']} ({where}); nothing queued"
+        " (pass --allow-duplicate to post it again)"
+    )
+
+
 def queue_posts(
     posts: Sequence[Post],
     *,
     ledger_path: Path | None = None,
     now: datetime | None = None,
     review: bool = False,
+    allow_duplicate: bool = False,
 ) -> QueueReport:
     """Put a campaign's posts in the ledger: never twice; changed renders handled by the rules.
 
     With ``review`` the posts wait in ``awaiting_approval`` until `vidcamp approve`; a post whose
     video or text changes after approval waits again.
+
+    A new post whose rendered content (``render_hash``) already goes to the same account under
+    another key — another campaign, clip or target — is refused (``UsageError`` naming the
+    earlier post and its URL, nothing queued) unless ``allow_duplicate``.
     """
     with Ledger.open(ledger_path) as ledger:
-        return queue_into(ledger, posts, now=now, review=review)
+        return queue_into(
+            ledger, posts, now=now, review=review, allow_duplicate=allow_duplicate
+        )
 
 
 def queue_into(
-    ledger: Ledger, posts: Sequence[Post], *, now: datetime | None = None, review: bool = False
+    ledger: Ledger,
+    posts: Sequence[Post],
+    *,
+    now: datetime | None = None,
+    review: bool = False,
+    allow_duplicate: bool = False,
 ) -> QueueReport:
     """``queue_posts`` on an open ledger, all posts in one transaction."""
     now = now or clock_now()
@@ -158,6 +193,8 @@ def queue_into(
             fields = _fields(post)
             due = fields["publish_at"] if fields["mode"] == "cron" else to_db(now)
             raw = conn.execute("SELECT * FROM posts WHERE key = ?", (key,)).fetchone()
+            if raw is None and not allow_duplicate:
+                _refuse_duplicate(conn, post)
             if raw is None:
                 first: State = AWAITING_APPROVAL if review else QUEUED
                 check_move(None, first)

@@ -9,10 +9,19 @@ Failure handling, by the error's ``kind``:
     defer      deferred until the platform's reset time (quota, rate window); not an attempt
     reauth     failed, with the `vidcamp auth login ACCOUNT` hint
     permanent  failed, with the platform's reason
+
+Rotation: a published post whose clip gives ``titles:``/``thumbnails:`` with ``rotate:`` has its
+swaps planned when it is published; each run performs the swaps that are due, each once (a
+ledger event per swap, so statistics can be attributed to the title that was live).
+
+An exception that is not a ``PublishError`` is a local bug (or an OS error), never the
+platform's verdict: the post goes back to the queue without counting an attempt, the other
+posts still run, the traceback is logged (shown with ``--verbose``) and the run exits 1.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -21,7 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from vidcamp.errors import LedgerError, PartlyPublished, PublishError
+from vidcamp.errors import LedgerError, PartlyPublished, PublishError, VidcampError
 from vidcamp.ledger.clock import now as clock_now
 from vidcamp.ledger.states import bytes_delivered
 from vidcamp.ledger.store import (
@@ -40,14 +49,14 @@ RETRY_BASE = 60.0  # seconds before the first retry of a failed attempt
 RETRY_CAP = 3600.0
 RETRY_MIN = 30.0  # even a Retry-After of 0 waits this long, so one run never spins on a post
 DEFAULT_MAX_ATTEMPTS = 5
-# How far ahead a platform must be told a publish time. Facebook refuses scheduled_publish_time
-# less than 10 minutes ahead; for all, the upload itself must finish before the time comes.
-SCHEDULE_LEAD = {"youtube": 300.0, "facebook": 900.0, "dailymotion": 300.0}
 UploadFn = Callable[..., Any]
+BUG = "bug"  # Outcome.kind of a post stopped by a local error
 # what an upload takes from the post's row as it is
 _REQUEST_FIELDS = (
     "preset", "title", "description", "tags", "privacy", "thumbnail", "made_for_kids",
 )
+
+log = logging.getLogger("vidcamp.publish")
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,27 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class SwapOutcome:
+    """One title/thumbnail swap this run performed (or tried)."""
+
+    post_id: int
+    key: str
+    n: int
+    field: str
+    value: str
+    error: str | None = None
+
+    def line(self) -> str:
+        if self.error:
+            return f"swap failed #{self.post_id} {self.key} {self.field} {self.n}: {self.error}"
+        return f"swapped #{self.post_id} {self.key} {self.field} -> {self.value}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.post_id, "key": self.key, "n": self.n, "field": self.field,
+                "value": self.value, "error": self.error}
+
+
+@dataclass(frozen=True)
 class RunReport:
     """The whole run: each post's outcome, and how many due posts this run left alone."""
 
@@ -115,6 +145,7 @@ class RunReport:
     left_due: int = 0  # due but not taken (--limit, or held by another run)
     dry_run: bool = False
     would_publish: tuple[PostRow, ...] = field(default=())
+    swaps: tuple[SwapOutcome, ...] = ()
 
     @property
     def published(self) -> tuple[Outcome, ...]:
@@ -129,10 +160,17 @@ class RunReport:
         return tuple(o for o in self.outcomes if o.state not in (PUBLISHED, FAILED))
 
     @property
+    def bugs(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.kind == BUG)
+
+    @property
     def exit_code(self) -> int:
-        """0 all done, 5 something failed, 6 some done and the rest still queued."""
+        """0 all done, 1 a local error stopped a post, 5 something failed, 6 some done and the
+        rest still queued."""
         if self.dry_run:
             return 0
+        if self.bugs:
+            return 1
         if self.failed:
             return 5
         if self.waiting or self.left_due:
@@ -155,6 +193,11 @@ class RunReport:
     def raise_for_exit(self) -> None:
         """Raise the error whose exit code says how the run went (nothing when all is done)."""
         code = self.exit_code
+        if code == 1:
+            raise VidcampError(
+                f"publish: {self.summary()}; a local error stopped {len(self.bugs)} post(s),"
+                " which stay queued (run with --verbose for the traceback)"
+            )
         if code == 5:
             raise PublishError(f"publish: {self.summary()} (see `vidcamp status`)")
         if code == 6:
@@ -169,6 +212,7 @@ class RunReport:
             "outcomes": [o.to_json() for o in self.outcomes],
             "would_publish": [r.to_json() for r in self.would_publish],
             "left_due": self.left_due,
+            "swaps": [s.to_json() for s in self.swaps],
         }
 
 
@@ -186,6 +230,8 @@ def publish_due(
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
     chunk_size: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    api_root: str | None = None,
+    edit: UploadFn | None = None,
 ) -> RunReport:
     """Upload every due post (or ``limit`` of them); never raises for a post's own failure."""
     if ledger_path is None:
@@ -218,12 +264,64 @@ def publish_due(
                 ledger, row, owner, now,
                 upload=upload, progress=progress, credentials=credentials,
                 max_attempts=max_attempts, lease_seconds=lease_seconds, chunk_size=chunk_size,
+                api_root=api_root,
             )
             outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
         left = len([r for r in ledger.due(now, campaign=campaign) if r.id not in done])
-    return RunReport(ledger=ledger_path, outcomes=tuple(outcomes), left_due=left)
+        swaps = _rotate_due(ledger, now, campaign=campaign, edit=edit, credentials=credentials,
+                            api_root=api_root)
+    return RunReport(ledger=ledger_path, outcomes=tuple(outcomes), left_due=left,
+                     swaps=tuple(swaps))
+
+
+def _rotate_due(
+    ledger: Ledger,
+    now: datetime,
+    *,
+    campaign: str | None,
+    edit: UploadFn | None,
+    credentials: Path | None,
+    api_root: str | None,
+) -> list[SwapOutcome]:
+    """Perform every due title/thumbnail swap once; a failed one waits for the next run."""
+    due = ledger.due_swaps(now)
+    if not due:
+        return []
+    from vidcamp.publish import EditRequest
+
+    if edit is None:
+        from vidcamp.publish import edit as edit_fn
+
+        edit = edit_fn
+    done: list[SwapOutcome] = []
+    for swap in due:
+        row = ledger.get(swap.post_id)
+        if (campaign is not None and row.campaign != campaign) or not row.remote_id:
+            continue
+        if not ledger.start_swap(swap.id, now):
+            continue  # another run has it
+        request = EditRequest(
+            remote_id=row.remote_id, preset=row.preset,
+            title=swap.value if swap.field == "title" else None,
+            thumbnail=Path(swap.value) if swap.field == "thumbnail" else None,
+            description=row.description, tags=row.tags,
+        )
+        error = _try_edit(edit, request, row, credentials, api_root)
+        ledger.finish_swap(swap, now, error=error)
+        done.append(SwapOutcome(row.id, row.key, swap.n, swap.field, swap.value, error))
+    return done
+
+
+def _try_edit(edit: UploadFn, request: Any, row: PostRow, credentials: Path | None,
+              api_root: str | None) -> str | None:
+    extra: dict[str, Any] = {} if api_root is None else {"api_root": api_root}
+    try:
+        edit(request, row.account, credentials=credentials, **extra)
+    except PublishError as exc:
+        return exc.message
+    return None
 
 
 def _publish_one(
@@ -238,10 +336,15 @@ def _publish_one(
     max_attempts: int,
     lease_seconds: float,
     chunk_size: int | None,
+    api_root: str | None = None,
 ) -> Outcome:
     scheduled_for: datetime | None = None
     if row.mode == "platform" and row.publish_at > now:
-        lead = timedelta(seconds=SCHEDULE_LEAD.get(row.platform, 300.0))
+        # how far ahead the platform must be told (the upload must finish before it, too)
+        from vidcamp.platforms import REGISTRY
+
+        platform = REGISTRY.get(row.platform)
+        lead = timedelta(seconds=platform.schedule_lead if platform else 300.0)
         if row.publish_at - now >= lead:
             scheduled_for = row.publish_at
         elif not row.resume:
@@ -275,6 +378,8 @@ def _publish_one(
     beat = _Heartbeat(ledger.path, row.id, owner, lease_seconds)
     beat.start()
     extra: dict[str, Any] = {} if chunk_size is None else {"chunk_size": chunk_size}
+    if api_root is not None:
+        extra["api_root"] = api_root
     try:
         result = upload(
             request, row.account, resume=row.resume, on_state=on_state, progress=sink,
@@ -298,14 +403,19 @@ def _publish_one(
         raise
     except Exception as exc:  # a bug or an OS error must not stop the other posts
         beat.stop()
-        return _problem(
-            ledger, row, owner, now, kind="retry", max_attempts=max_attempts,
-            error=_scrub(f"unexpected {type(exc).__name__}: {exc}", row.account, credentials),
-        )
+        log.debug("post #%d: local error", row.id, exc_info=True)
+        error = _scrub(f"local error {type(exc).__name__}: {exc}", row.account, credentials)
+        at = now + timedelta(seconds=RETRY_BASE)
+        # not the platform's answer: no attempt is counted and the resumable state stays
+        ledger.mark_problem(row.id, owner, state=QUEUED, kind=BUG, error=error,
+                            next_attempt_at=at, count_attempt=False)
+        return Outcome(row.id, row.key, QUEUED, error=error, kind=BUG, next_attempt_at=at)
     finally:
         beat.stop()
     try:
         published = ledger.mark_published(row.id, owner, str(result.remote_id), str(result.url))
+        if row.rotation:
+            ledger.plan_swaps(row.id, live_at=scheduled_for or now)
     except LeaseLost as exc:
         # another run holds the post now; it resumes from the saved state, which knows the
         # post was created, so it records it without posting again
@@ -371,10 +481,12 @@ def _scrub(text: str, account: str, credentials: Path | None) -> str:
 
 def _request(row: PostRow, publish_at: datetime | None) -> Any:
     from vidcamp.publish import UploadRequest
+    from vidcamp.publish.base import post_marker
 
     return UploadRequest(
         path=row.video,
         publish_at=publish_at,
+        marker=post_marker(row.key, row.render_hash),
         **{name: getattr(row, name) for name in _REQUEST_FIELDS},
     )
 
@@ -422,9 +534,9 @@ class _LedgerProgress:
                 self.post_id, self.owner, completed, self.total, self.lease_seconds
             )
 
-    def finish(self) -> None:
+    def finish(self, ok: bool = True) -> None:
         if self.inner is not None:
-            self.inner.finish()
+            self.inner.finish(ok)
 
 
 class _Heartbeat:

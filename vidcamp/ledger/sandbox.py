@@ -10,14 +10,13 @@ in their own credentials file too (``credentials.sandbox.yaml`` beside the real 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from vidcamp.errors import UsageError
 from vidcamp.paths import sandbox_credentials_path
 
 SANDBOX_URL_ENV = "VIDCAMP_SANDBOX_URL"
-CREDENTIALS_ENV = "VIDCAMP_CREDENTIALS"
-API_ROOT_ENV = "VIDCAMP_API_ROOT"
 DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
 
 
@@ -33,11 +32,24 @@ def sandbox_ledger_path(real: Path) -> Path:
     return real.with_name(real.stem + ".sandbox" + (real.suffix or ".sqlite3"))
 
 
-def enter_sandbox(real_ledger: Path) -> Path:
-    """Point uploads at the sandbox, mirror the real ledger's posts, return the sandbox ledger."""
-    os.environ[API_ROOT_ENV] = sandbox_url()
-    os.environ[CREDENTIALS_ENV] = str(sandbox_credentials_path())
-    target = sandbox_ledger_path(real_ledger)
+@dataclass(frozen=True)
+class Rehearsal:
+    """Where a rehearsal run works: its ledger, the sandbox's API root, its credentials file.
+
+    Passed down to ``publish_due`` and from there to every upload; the process environment is
+    left as it was, so nothing else in the process is pointed at the sandbox by accident.
+    """
+
+    ledger: Path
+    api_root: str
+    credentials: Path
+
+
+def enter_sandbox(real_ledger: Path) -> Rehearsal:
+    """Mirror the real ledger's posts into the rehearsal ledger; where the rehearsal works."""
+    rehearsal_at = Rehearsal(sandbox_ledger_path(real_ledger), sandbox_url(),
+                             sandbox_credentials_path())
+    target = rehearsal_at.ledger
     if real_ledger.exists():
         from vidcamp.jobs import Post
         from vidcamp.ledger.queue import queue_into
@@ -57,5 +69,5 @@ def enter_sandbox(real_ledger: Path) -> Path:
                 if r.state != "cancelled"
             ]
         with Ledger.open(target) as rehearsal:
-            queue_into(rehearsal, posts)
-    return target
+            queue_into(rehearsal, posts, allow_duplicate=True)  # the real ledger decided
+    return rehearsal_at

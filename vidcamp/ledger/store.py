@@ -156,6 +156,64 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """
         + _POSTS_INDEXES,
     ),
+    (
+        "0003_rotation_swaps",
+        """
+        ALTER TABLE posts ADD COLUMN rotation TEXT;
+        CREATE TABLE swaps (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            n INTEGER NOT NULL,
+            field TEXT NOT NULL CHECK (field IN ('title', 'thumbnail')),
+            value TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            started_at TEXT,
+            done_at TEXT,
+            UNIQUE (post_id, n, field)
+        );
+        CREATE INDEX swaps_due ON swaps (done_at, due_at);
+        """,
+    ),
+    (
+        "0004_stats_metrics_polls_deferrals",
+        """
+        CREATE TABLE metrics (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            at TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            value REAL NOT NULL,
+            source TEXT NOT NULL
+        );
+        CREATE INDEX metrics_post ON metrics (post_id, metric, at);
+        CREATE TRIGGER metrics_append_only_update BEFORE UPDATE ON metrics
+        BEGIN SELECT RAISE(ABORT, 'metrics are append-only'); END;
+        CREATE TRIGGER metrics_append_only_delete BEFORE DELETE ON metrics
+        BEGIN SELECT RAISE(ABORT, 'metrics are append-only'); END;
+        CREATE TABLE stat_polls (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id),
+            last_polled_at TEXT,
+            next_due_at TEXT,
+            polls INTEGER NOT NULL DEFAULT 0,
+            gone TEXT CHECK (gone IN ('deleted', 'private')),
+            gone_at TEXT,
+            last_error TEXT
+        );
+        CREATE TABLE stat_deferrals (
+            platform TEXT PRIMARY KEY,
+            until TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX stat_polls_due ON stat_polls (next_due_at);
+        CREATE TABLE stat_reports (
+            platform TEXT NOT NULL,
+            account TEXT NOT NULL,
+            token TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            PRIMARY KEY (platform, account)
+        );
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -201,6 +259,7 @@ class PostRow:
     review: bool = False  # its campaign asks for approval before it goes out
     approved_at: datetime | None = None  # when its current content was approved
     approved_by: str | None = None
+    rotation: dict[str, Any] | None = None  # jobs.Rotation.to_json()
 
     @property
     def gated(self) -> bool:
@@ -463,6 +522,17 @@ class Ledger:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction for modules that keep their own tables here (``vidcamp.stats``)."""
+        with self._tx() as conn:
+            yield conn
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of one read-only statement."""
+        with self._errors("read"):
+            return list(self._conn.execute(sql, tuple(args)).fetchall())
 
     # ----------------------------------------------------------------- reading
     def posts(self, campaign: str | None = None) -> list[PostRow]:
@@ -831,6 +901,80 @@ class Ledger:
         self._event(conn, row.id, row.state, to_state, owner, detail)
         return _fetch(conn, row.id)
 
+    # ----------------------------------------------------------------- rotation (A/B)
+    def plan_swaps(self, post_id: int, live_at: datetime) -> list[Swap]:
+        """Plan a published post's title/thumbnail swaps from its rotation (once; idempotent).
+
+        Variant ``n`` (``n >= 1``; 0 is what was published) goes live at
+        ``live_at + n * every``; a field with fewer variants stops swapping at its last one.
+        """
+        row = self.get(post_id)
+        if not row.rotation:
+            return []
+        every = float(row.rotation["every"])
+        fields = (("title", list(row.rotation.get("titles") or [])),
+                  ("thumbnail", list(row.rotation.get("thumbnails") or [])))
+        with self._tx() as conn:
+            added = 0
+            for field, values in fields:
+                for n, value in enumerate(values[1:], start=1):
+                    due = live_at + timedelta(seconds=n * every)
+                    cur = conn.execute(
+                        "INSERT OR IGNORE INTO swaps (post_id, n, field, value, due_at)"
+                        " VALUES (?, ?, ?, ?, ?)", (post_id, n, field, str(value), to_db(due)),
+                    )
+                    added += cur.rowcount
+            if added:
+                self._event(conn, post_id, row.state, row.state, None,
+                            f"rotation planned: {added} swap(s), every {every:g} s")
+        return self.swaps(post_id)
+
+    def swaps(self, post_id: int | None = None) -> list[Swap]:
+        """Planned and performed swaps (of one post, or all), in the order they are due."""
+        sql = "SELECT * FROM swaps"
+        args: list[Any] = []
+        if post_id is not None:
+            sql += " WHERE post_id = ?"
+            args.append(post_id)
+        with self._errors("read"):
+            rows = self._conn.execute(sql + " ORDER BY due_at, id", args).fetchall()
+        return [_swap(r) for r in rows]
+
+    def due_swaps(self, now: datetime, stale_after: float = DEFAULT_LEASE_SECONDS) -> list[Swap]:
+        """Swaps of published posts whose time has come, not done and not being done."""
+        stale = to_db(now - timedelta(seconds=stale_after))
+        with self._errors("read"):
+            rows = self._conn.execute(
+                "SELECT swaps.* FROM swaps JOIN posts ON posts.id = swaps.post_id"
+                " WHERE posts.state = ? AND swaps.done_at IS NULL AND swaps.due_at <= ?"
+                " AND (swaps.started_at IS NULL OR swaps.started_at < ?)"
+                " ORDER BY swaps.due_at, swaps.id", (PUBLISHED, to_db(now), stale),
+            ).fetchall()
+        return [_swap(r) for r in rows]
+
+    def start_swap(self, swap_id: int, now: datetime,
+                   stale_after: float = DEFAULT_LEASE_SECONDS) -> bool:
+        """Take a due swap for this run; False when another run has it or it is done."""
+        stale = to_db(now - timedelta(seconds=stale_after))
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE swaps SET started_at = ? WHERE id = ? AND done_at IS NULL"
+                " AND (started_at IS NULL OR started_at < ?)", (to_db(now), swap_id, stale),
+            )
+            return cur.rowcount == 1
+
+    def finish_swap(self, swap: Swap, now: datetime, error: str | None = None) -> None:
+        """Record a swap as performed (an event on its post), or give it back on ``error``."""
+        with self._tx() as conn:
+            if error is not None:
+                conn.execute("UPDATE swaps SET started_at = NULL WHERE id = ?", (swap.id,))
+                self._event(conn, swap.post_id, PUBLISHED, PUBLISHED, None,
+                            f"swap {swap.n} {swap.field} failed: {error}")
+                return
+            conn.execute("UPDATE swaps SET done_at = ? WHERE id = ?", (to_db(now), swap.id))
+            self._event(conn, swap.post_id, PUBLISHED, PUBLISHED, None,
+                        f"swap {swap.n} {swap.field}: {swap.value}")
+
     # ----------------------------------------------------------------- used by queue_posts
     def _event(
         self,
@@ -856,6 +1000,7 @@ _MOVABLE_COLUMNS = frozenset(
         "made_for_kids", "attempts", "next_attempt_at", "lease_owner", "lease_until",
         "remote_id", "url", "resume", "bytes_sent", "bytes_total", "last_error", "error_kind",
         "pending_render_hash", "pending_video", "review", "approved_at", "approved_by",
+        "rotation",
     }
 )
 
@@ -876,6 +1021,24 @@ def _select(rows: Sequence[PostRow], selectors: Sequence[str], campaign: str) ->
 
 def _encode_resume(state: dict[str, Any] | None) -> str | None:
     return None if state is None else json.dumps(state, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Swap:
+    """One planned change of a published post's title or thumbnail."""
+
+    id: int
+    post_id: int
+    n: int  # the variant that goes live (1 = the second one)
+    field: str  # title | thumbnail
+    value: str  # the title, or the thumbnail image's path
+    due_at: datetime
+    done_at: datetime | None
+
+
+def _swap(raw: Any) -> Swap:
+    return Swap(raw["id"], raw["post_id"], raw["n"], raw["field"], raw["value"],
+                from_db(raw["due_at"]) or wall(), from_db(raw["done_at"]))
 
 
 def _fetch(conn: sqlite3.Connection, post_id: int) -> PostRow:
@@ -957,6 +1120,7 @@ def decode_row(raw: Any) -> PostRow:
         updated_at=from_db(g["updated_at"]) or wall(),
         review=bool(g["review"]),
         approved_at=from_db(g["approved_at"]),
+        rotation=None if g["rotation"] is None else json.loads(g["rotation"]),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vidcamp.jobs import ClipRender, Post, Variant
+from vidcamp.platforms import REGISTRY
 from vidcamp.preview.text import TextField, post_fields
 
 # What a variant's files look like next to the plan.
@@ -23,8 +24,7 @@ STALE = "stale"  # rendered, but the spec changed since: the file is not what wo
 DELETED = "deleted"  # the manifest records a render whose file is gone
 NOT_BUILT = "not built"
 
-PLATFORM_NAMES = {"youtube": "YouTube", "facebook": "Facebook", "x": "X",
-                  "dailymotion": "Dailymotion", "": "render only"}
+PLATFORM_NAMES = {**{p.name: p.label for p in REGISTRY.values()}, "": "render only"}
 
 
 @dataclass(frozen=True)

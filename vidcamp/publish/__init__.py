@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from vidcamp.publish.base import RetryPolicy
     from vidcamp.publish.progress import ProgressSink
 
-__all__ = ["ProgressSink", "RetryPolicy", "UploadRequest", "UploadResult", "default_progress",
-           "upload"]
+__all__ = ["EditRequest", "ProgressSink", "RetryPolicy", "UploadRequest", "UploadResult",
+           "default_progress", "edit", "upload"]
 
 _LAZY = {
     "RetryPolicy": "vidcamp.publish.base",
@@ -62,6 +62,9 @@ class UploadRequest:
     publish_at: datetime | None = None  # tz-aware; scheduled publishing (not on X)
     thumbnail: Path | None = None
     made_for_kids: bool = False
+    # a token unique to this post (see ``vidcamp.publish.base.post_marker``); the ledger derives
+    # it from the post's key and render hash; empty: a random one is kept in the resumable state
+    marker: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,53 @@ class UploadResult:
     state: str  # "published" | "scheduled" | "processing"
 
 
+@dataclass(frozen=True)
+class EditRequest:
+    """A change to a published post: a new title and/or thumbnail (title/thumbnail rotation)."""
+
+    remote_id: str
+    preset: str
+    title: str | None = None
+    thumbnail: Path | None = None
+    # YouTube's videos.update replaces the whole snippet: the fields that must stay as they are
+    description: str = ""
+    tags: tuple[str, ...] = ()
+
+
 DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024
+
+
+def edit(
+    request: EditRequest,
+    account: str,
+    *,
+    credentials: Path | None = None,
+    policy: RetryPolicy | None = None,
+    client: httpx.Client | None = None,
+    api_root: str | None = None,
+) -> None:
+    """Change a published post's title and/or thumbnail where the platform allows it."""
+    from vidcamp.credentials import load_account
+    from vidcamp.errors import PermanentPublishError
+    from vidcamp.platforms import get_platform
+    from vidcamp.presets import PRESETS
+    from vidcamp.publish.driver import Account, Driver
+
+    preset = PRESETS[request.preset]
+    platform = get_platform(preset.platform)
+    builder = platform.client().build_edit
+    if builder is None:
+        raise PermanentPublishError(f"{platform.label} posts cannot be edited")
+    if request.thumbnail is not None and not request.thumbnail.is_file():
+        raise PermanentPublishError(f"{request.thumbnail}: no such thumbnail file")
+    entry = load_account(account, credentials)
+    if credentials is None:
+        from vidcamp.paths import credentials_path
+
+        credentials = credentials_path()
+    acct = Account(account, entry, credentials, platform.refresher)
+    with Driver(acct, policy=policy, client=client, api_root=api_root) as drv:
+        drv.run(builder(request, entry))
 
 
 def upload(
@@ -87,13 +136,18 @@ def upload(
     policy: RetryPolicy | None = None,
     chunk_size: int | None = None,
     client: httpx.Client | None = None,
+    api_root: str | None = None,
 ) -> UploadResult:
-    """Upload ``request.path`` to ``account`` and create the post; see the module docstring."""
+    """Upload ``request.path`` to ``account`` and create the post; see the module docstring.
+
+    ``api_root`` sends every request to a sandbox (``https://HOST/PATH`` is served at
+    ``API_ROOT/HOST/PATH``); None falls back to ``$VIDCAMP_API_ROOT``, else the real hosts.
+    """
     from vidcamp.credentials import load_account
     from vidcamp.errors import CredentialsError, PermanentPublishError
+    from vidcamp.platforms import get_platform
     from vidcamp.presets import PRESETS
     from vidcamp.publish.driver import Account, Driver
-    from vidcamp.publish.platforms import platform_module
 
     preset = PRESETS.get(request.preset)
     if preset is None:
@@ -116,8 +170,8 @@ def upload(
             f"{request.path}: {size} bytes is over the {preset.max_bytes} bytes"
             f" {preset.label} accepts"
         )
-    module = platform_module(preset.platform)
-    flow = module.build_flow(
+    platform = get_platform(preset.platform)
+    flow = platform.client().build_flow(
         request,
         preset,
         entry,
@@ -129,13 +183,16 @@ def upload(
         from vidcamp.paths import credentials_path
 
         creds_path = credentials_path()
-    acct = Account(account, entry, creds_path, module.REFRESHER)
-    with Driver(acct, policy=policy, progress=progress, on_state=on_state, client=client) as drv:
+    acct = Account(account, entry, creds_path, platform.refresher)
+    with Driver(acct, policy=policy, progress=progress, on_state=on_state, client=client,
+                api_root=api_root) as drv:
         drv.progress.start(f"{preset.platform}:{request.path.name}", size)
+        done = False
         try:
             result: UploadResult = drv.run(flow)
+            done = True
         finally:
-            drv.progress.finish()
+            drv.progress.finish(done)
     return result
 
 

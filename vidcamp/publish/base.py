@@ -18,8 +18,12 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from vidcamp.presets import Preset
+    from vidcamp.publish import EditRequest, UploadRequest
 
 AuthMode = Literal["bearer", "oauth", "form", "query", "none"]
 FailureKind = Literal["retry", "defer", "reauth", "permanent", "refresh"]
@@ -150,6 +154,20 @@ def api_url(url: str, root: str | None = None) -> str:
         return url
     rest = parts.path + (f"?{parts.query}" if parts.query else "")
     return f"{root.rstrip('/')}/{parts.netloc}{rest}"
+
+
+def post_marker(*parts: str) -> str:
+    """A short token unique to one post (``vc`` + 16 hex digits), derived from ``parts``.
+
+    Sent with the post where the platform stores it (a Dailymotion tag), so a run that does not
+    know whether its create request arrived can find exactly its own post, never another one
+    with the same title. Without ``parts``: random (kept in the resumable state)."""
+    import hashlib
+    import secrets
+
+    if not parts:
+        return "vc" + secrets.token_hex(8)
+    return "vc" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 def now_utc() -> datetime:
@@ -289,4 +307,40 @@ class StandardRefresher:
         when = expires_at(answer.get("expires_in"))
         if when:
             new["expires_at"] = when
+        if answer.get("scope"):
+            new["scope"] = str(answer["scope"])  # what is granted now (vidcamp doctor reads it)
         return new
+
+
+class FlowBuilder(Protocol):
+    """Builds a platform's upload flow for one request (resuming from ``resume`` if given)."""
+
+    def __call__(
+        self,
+        request: UploadRequest,
+        preset: Preset,
+        entry: dict[str, Any],
+        *,
+        chunk_size: int,
+        resume: dict[str, Any] | None = None,
+    ) -> Flow: ...
+
+
+class EditBuilder(Protocol):
+    """Builds the flow that changes a published post's title or thumbnail."""
+
+    def __call__(self, request: EditRequest, entry: dict[str, Any]) -> Flow: ...
+
+
+@dataclass(frozen=True)
+class PlatformClient:
+    """What a client module under ``vidcamp.publish`` exports as ``CLIENT`` (checked by mypy)."""
+
+    platform: str
+    build_flow: FlowBuilder
+    build_edit: EditBuilder | None = None  # None: posts cannot be edited (X)
+
+
+def image_type(image: bytes) -> str:
+    """``image/png`` or ``image/jpeg`` from the file's first bytes."""
+    return "image/png" if image[:4] == b"\x89PNG" else "image/jpeg"

@@ -7,21 +7,23 @@ for a fresh ``upload_url`` and send again (the protocol has no partial resume). 
 ``POST /me/videos`` with ``url`` and the publish fields (``published``, ``private`` for
 unlisted, ``publish_date`` for a scheduled video).
 
-Never posting twice: before ``POST /me/videos`` the state records ``phase=creating`` and the
-time. A process resuming in that phase, or a create whose answer was lost, first lists the
-account's recent videos (``GET /me/videos?fields=id,title,created_time&sort=recent``) and adopts
-one with the same title created since that time; only if none exists is the video created.
+Never posting twice, never adopting another post: every video carries the post's marker (a
+tag derived from its ledger key and render hash, see ``post_marker``). The state records
+``create_sent`` before ``POST /me/videos`` is sent; only then — a process resuming after that
+point, or a create whose answer was lost — are the account's recent videos listed
+(``GET /me/videos?fields=id,tags&sort=recent``) and the one carrying the marker adopted. A
+fresh create looks nothing up, and a title is never evidence: two files with the same title
+are two posts.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
 from vidcamp.errors import PermanentPublishError
 from vidcamp.presets import Preset
-from vidcamp.publish import UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     Failure,
@@ -29,28 +31,19 @@ from vidcamp.publish.base import (
     Flow,
     FlowGen,
     Multipart,
-    OAuthEndpoints,
+    PlatformClient,
     Reply,
-    StandardRefresher,
+    image_type,
     now_utc,
+    post_marker,
     retry_after_seconds,
     short,
     transient_failure,
 )
 
 API = "https://api.dailymotion.com"
-TOKEN_URL = f"{API}/oauth/token"
-# clock skew allowed between our intent time and the platform's created_time
-SKEW = 120
 # the standard upload limit is a rolling 24 h window; look again in an hour
 LIMIT_RETRY = timedelta(hours=1)
-
-OAUTH = OAuthEndpoints(
-    authorize_url="https://www.dailymotion.com/oauth/authorize",
-    token_url=TOKEN_URL,
-    scopes=("manage_videos",),
-)
-REFRESHER = StandardRefresher(TOKEN_URL)
 
 
 def build_flow(
@@ -79,6 +72,9 @@ class DailymotionFlow(Flow):
         if (resume and resume.get("platform") == "dailymotion"
                 and resume.get("size") == self.size):
             self.state = dict(resume)
+            if self.state.get("phase") == "creating" and "intent_at" in self.state:
+                self.state.setdefault("create_sent", True)  # saved before create_sent existed
+        self.state.setdefault("marker", request.marker or post_marker())
 
     def steps(self) -> FlowGen:
         if self.state["phase"] == "new":
@@ -86,7 +82,7 @@ class DailymotionFlow(Flow):
             yield self._checkpoint(phase="uploaded")
         if self.state["phase"] in ("uploaded", "creating"):
             if self.state["phase"] == "uploaded":
-                yield self._checkpoint(phase="creating", intent_at=int(time.time()))
+                yield self._checkpoint(phase="creating")
             yield from self._create_once()
         video_id = str(self.state["video_id"])
         yield self._checkpoint(phase="done")
@@ -116,10 +112,13 @@ class DailymotionFlow(Flow):
 
     def _create_once(self) -> FlowGen:
         while True:
-            found = yield from self._find_video()
-            if found:
-                self.state["video_id"] = found
-                return
+            if self.state.get("create_sent"):  # it may have arrived: look for our marker first
+                found = yield from self._find_video()
+                if found:
+                    self.state["video_id"] = found
+                    return
+            else:
+                yield self._checkpoint(create_sent=True)
             reply = yield Call("POST", f"{API}/me/videos", "dailymotion.create",
                                form=self._fields(), on_failure="deliver")
             assert reply is not None
@@ -128,15 +127,14 @@ class DailymotionFlow(Flow):
                 return
 
     def _find_video(self) -> FlowGen:
+        """The id of the account's recent video carrying this post's marker, if any."""
         reply = yield Call("GET", f"{API}/me/videos", "dailymotion.list",
-                           params=(("fields", "id,title,created_time"), ("sort", "recent"),
-                                   ("limit", "20")))
+                           params=(("fields", "id,tags"), ("sort", "recent"),
+                                   ("limit", "100")))
         assert reply is not None
-        since = int(self.state.get("intent_at", 0)) - SKEW
+        marker = str(self.state["marker"])
         for video in reply.json().get("list") or []:
-            if video.get("title") == self.request.title and int(
-                video.get("created_time") or 0
-            ) >= since:
+            if marker in (video.get("tags") or []):
                 return str(video["id"])
         return None
 
@@ -151,8 +149,7 @@ class DailymotionFlow(Flow):
             ("published", "false" if r.privacy == "private" else "true"),
             ("private", "true" if r.privacy == "unlisted" else "false"),
         ]
-        if r.tags:
-            fields.append(("tags", ",".join(r.tags)))
+        fields.append(("tags", ",".join((*r.tags, str(self.state["marker"])))))
         if r.publish_at is not None:
             fields.append(("publish_date", str(int(r.publish_at.timestamp()))))
         return tuple(fields)
@@ -180,3 +177,44 @@ class DailymotionFlow(Flow):
         if reply.status == 403 and kind in ("insufficient_scope", "access_forbidden"):
             return Failure("reauth", what)
         return Failure("permanent", what)
+
+
+class DailymotionEdit(DailymotionFlow):
+    """``POST /video/{id}`` with ``title`` and/or ``thumbnail_url`` (the image uploaded first,
+    through ``/file/upload`` like a video)."""
+
+    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
+        self.edit = request
+        self.state = {"platform": "dailymotion", "phase": "edit"}
+
+    def steps(self) -> FlowGen:
+        r = self.edit
+        fields: list[tuple[str, str]] = []
+        if r.title is not None:
+            fields.append(("title", r.title))
+        if r.thumbnail is not None:
+            reply = yield Call("GET", f"{API}/file/upload", "dailymotion.file_upload")
+            assert reply is not None
+            upload_url = reply.json().get("upload_url")
+            if not upload_url:
+                raise PermanentPublishError("dailymotion: /file/upload gave no upload_url")
+            image = r.thumbnail.read_bytes()
+            reply = yield Call("POST", str(upload_url), "dailymotion.upload",
+                               content=Multipart(file_field="file", filename=r.thumbnail.name,
+                                                 content_type=image_type(image), file=image),
+                               auth="none")
+            assert reply is not None
+            url = reply.json().get("url")
+            if not url:
+                raise PermanentPublishError("dailymotion: the image upload gave no url")
+            fields.append(("thumbnail_url", str(url)))
+        if fields:
+            yield Call("POST", f"{API}/video/{r.remote_id}", "dailymotion.edit",
+                       form=tuple(fields))
+
+
+def build_edit(request: EditRequest, entry: dict[str, Any]) -> DailymotionEdit:
+    return DailymotionEdit(request)
+
+
+CLIENT = PlatformClient("dailymotion", build_flow, build_edit)

@@ -182,12 +182,22 @@ class Driver:
                 self.refresh()
             gen = flow.steps()
             reply: Reply | None = None
+            asked: Call | None = None  # the call ``reply`` answers
             waited = 0.0
             while True:
                 try:
                     step = gen.send(reply)
                 except StopIteration as stop:
                     return stop.value
+                except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                    if reply is None or asked is None:
+                        raise  # no answer was being read: a local bug, not the platform's
+                    # the flow choked on an answer that does not have the documented shape
+                    raise PermanentPublishError(
+                        f"{flow.platform}: unexpected answer from the platform to"
+                        f" {asked.route} (HTTP {reply.status}:"
+                        f" {type(exc).__name__}: {self.account.scrub(short(str(exc), 80))})"
+                    ) from exc
                 reply = None
                 if isinstance(step, Checkpoint):
                     self._checkpoint(step.state)
@@ -201,17 +211,12 @@ class Driver:
                         )
                     self.policy.sleep(step.seconds)
                 else:
+                    asked = step
                     reply = self.exchange(flow, step)
         except PublishError as exc:
             exc.message = self.account.scrub(exc.message)
             exc.args = (exc.message,)
             raise
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            # an answer that does not have the documented shape
-            raise PermanentPublishError(
-                f"{flow.platform}: unexpected answer from the platform"
-                f" ({type(exc).__name__}: {self.account.scrub(short(str(exc), 80))})"
-            ) from exc
 
     def _checkpoint(self, state: dict[str, Any]) -> None:
         if state != self.last_state:
@@ -264,7 +269,7 @@ class Driver:
             if call.on_failure == "deliver":
                 return reply
 
-    def refresh(self) -> None:
+    def refresh(self, *, force: bool = False) -> None:
         """Refresh the access token through the platform's token endpoint, then save it.
 
         Under the credentials lock: if another thread or process refreshed meanwhile, its
@@ -277,7 +282,7 @@ class Driver:
 
         path = self.account.path
         with locked(path) if path is not None else nullcontext(None):
-            if self.account.adopt_newer():
+            if not force and self.account.adopt_newer():
                 log.info("%s: took the access token another run refreshed for %s",
                          self.account.platform, self.account.name)
                 return

@@ -8,16 +8,17 @@ after a failure or in a new process ``GET /{video_id}?fields=status`` gives
 ``upload_phase=finish`` with ``video_state`` PUBLISHED, SCHEDULED (+``scheduled_publish_time``)
 or DRAFT (private/unlisted: a Page has no unlisted posts, so both stay unpublished drafts).
 
-Feed video (developers.facebook.com/docs/video-api/guides/publishing): ``upload_phase=start``
+Feed video (developers.facebook.com/docs/video-api/guides/publishing), on
+``graph-video.facebook.com`` as that guide requires for uploads: ``upload_phase=start``
 with ``file_size`` → session and the first ``[start_offset, end_offset)``; ``transfer`` each
 range as ``video_file_chunk`` until the offsets meet (an error with subcode 1363037 carries the
 right offsets in ``error_data``, which are adopted); ``finish`` with title, description and
 ``published``/``scheduled_publish_time``.
 
-Never posting twice: before ``finish`` the state records ``phase=finishing``. A new process
-resuming in that phase (or a finish whose answer was lost) first reads
-``GET /{video_id}?fields=status``; if ``publishing_phase`` has started or completed, the post
-exists and finish is not sent again.
+Never posting twice: the state records ``finish_sent`` before ``finish`` is sent. Only a process
+resuming after that point (or a finish whose answer was lost) reads
+``GET /{video_id}?fields=status`` first; if ``publishing_phase`` has started or completed, the
+post exists and finish is not sent again. The lookup is by the upload's own ``video_id``.
 
 Page access tokens are long-lived and have no refresh grant: error code 190 means the account
 must be authorised again (``vidcamp auth login``).
@@ -29,7 +30,7 @@ from typing import Any
 
 from vidcamp.errors import PermanentPublishError
 from vidcamp.presets import Preset
-from vidcamp.publish import UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     Failure,
@@ -37,8 +38,9 @@ from vidcamp.publish.base import (
     Flow,
     FlowGen,
     Multipart,
-    OAuthEndpoints,
+    PlatformClient,
     Reply,
+    image_type,
     retry_after_seconds,
     short,
     transient_failure,
@@ -46,16 +48,8 @@ from vidcamp.publish.base import (
 
 GRAPH_VERSION = "v21.0"
 GRAPH = f"https://graph.facebook.com/{GRAPH_VERSION}"
-
-OAUTH = OAuthEndpoints(
-    authorize_url=f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
-    token_url=f"{GRAPH}/oauth/access_token",
-    scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts",
-            "publish_video"),
-    scope_separator=",",
-    token_method="GET",
-)
-REFRESHER = None  # Page tokens do not refresh; code 190 → re-authorise
+# "videos must be published to graph-video.facebook.com" (video upload guide): feed uploads
+GRAPH_VIDEO = f"https://graph-video.facebook.com/{GRAPH_VERSION}"
 
 _RETRY_CODES = {1, 2, 4, 17, 32, 341, 613}
 _RETRY_SUBCODES = {6000, 1363019, 1363030}
@@ -108,6 +102,8 @@ class FacebookFlow(Flow):
             and resume.get("size") == self.size
         ):
             self.state = dict(resume)
+            if self.state.get("phase") == "finishing":
+                self.state.setdefault("finish_sent", True)  # saved before finish_sent existed
 
     def steps(self) -> FlowGen:
         if self.state["phase"] in ("new", "uploading"):
@@ -115,7 +111,7 @@ class FacebookFlow(Flow):
                 yield from self._reels_upload()
             else:
                 yield from self._video_upload()
-            yield self._checkpoint(phase="finishing", offset=self.size)
+            yield self._checkpoint(phase="finishing", offset=self.size, finish_sent=False)
         if self.state["phase"] == "finishing":
             yield from self._finish()
         video_id = str(self.state["video_id"])
@@ -168,7 +164,7 @@ class FacebookFlow(Flow):
     # -- feed video -----------------------------------------------------------------------
 
     def _video_upload(self) -> FlowGen:
-        url = f"{GRAPH}/{self.page_id}/videos"
+        url = f"{GRAPH_VIDEO}/{self.page_id}/videos"
         if not self.state.get("session_id"):
             reply = yield Call("POST", url, "facebook.start",
                                form=(("upload_phase", "start"), ("file_size", str(self.size))),
@@ -217,11 +213,13 @@ class FacebookFlow(Flow):
 
     def _finish(self) -> FlowGen:
         while True:
-            if self.state.get("video_id"):
+            if self.state.get("finish_sent") and self.state.get("video_id"):
                 status = yield from self._status()
                 publishing = status.get("publishing_phase") or {}
                 if publishing.get("status") in ("in_progress", "complete"):
                     return  # an earlier finish went through; do not send it again
+            elif not self.state.get("finish_sent"):
+                yield self._checkpoint(finish_sent=True)
             reply = yield self._finish_call()
             assert reply is not None
             if reply.ok:
@@ -249,7 +247,7 @@ class FacebookFlow(Flow):
                            ("scheduled_publish_time", str(int(r.publish_at.timestamp())))]
             else:
                 fields.append(("published", "true" if publish else "false"))
-            url = f"{GRAPH}/{self.page_id}/videos"
+            url = f"{GRAPH_VIDEO}/{self.page_id}/videos"
         return Call("POST", url, "facebook.finish", form=tuple(fields), auth="form",
                     on_failure="deliver")
 
@@ -286,3 +284,31 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+class FacebookEdit(FacebookFlow):
+    """Video node update (``name``) and/or a preferred thumbnail (``/{video}/thumbnails``)."""
+
+    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
+        self.edit = request
+        self.state = {"platform": "facebook", "phase": "edit"}
+
+    def steps(self) -> FlowGen:
+        r = self.edit
+        if r.title is not None:
+            yield Call("POST", f"{GRAPH}/{r.remote_id}", "facebook.edit",
+                       form=(("name", r.title),), auth="form")
+        if r.thumbnail is not None:
+            image = r.thumbnail.read_bytes()
+            yield Call("POST", f"{GRAPH}/{r.remote_id}/thumbnails", "facebook.thumbnail",
+                       content=Multipart(fields=(("is_preferred", "true"),), file_field="source",
+                                         filename=r.thumbnail.name,
+                                         content_type=image_type(image), file=image),
+                       auth="form")
+
+
+def build_edit(request: EditRequest, entry: dict[str, Any]) -> FacebookEdit:
+    return FacebookEdit(request)
+
+
+CLIENT = PlatformClient("facebook", build_flow, build_edit)

@@ -19,8 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 
 from vidcamp.errors import ReauthRequired, UsageError
-from vidcamp.publish.base import OAuthEndpoints, api_url, expires_at, short
-from vidcamp.publish.platforms import platform_module
+from vidcamp.publish.base import OAuthEndpoints, api_url, expires_at, now_utc, short
 
 
 class _Catcher(BaseHTTPRequestHandler):
@@ -64,9 +63,20 @@ def login(
     timeout: float = 300.0,
     page_id: str = "",
     client: httpx.Client | None = None,
+    extra_scopes: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Run the authorisation-code flow; the credentials entry for the account (with secrets)."""
-    endpoints: OAuthEndpoints = platform_module(platform).OAUTH
+    """Run the authorisation-code flow; the credentials entry for the account (with secrets).
+
+    ``extra_scopes`` are asked for beside the platform's own (e.g. YouTube Analytics).
+    """
+    from dataclasses import replace
+
+    from vidcamp.platforms import get_platform
+
+    endpoints: OAuthEndpoints = get_platform(platform).oauth
+    if extra_scopes:
+        wanted = endpoints.scopes + tuple(s for s in extra_scopes if s not in endpoints.scopes)
+        endpoints = replace(endpoints, scopes=wanted)
     server = HTTPServer(("127.0.0.1", port), _Catcher)
     server.result = {}  # type: ignore[attr-defined]
     server.done = threading.Event()  # type: ignore[attr-defined]
@@ -107,7 +117,9 @@ def login(
     try:
         answer = _exchange(http, endpoints, platform, client_id, client_secret,
                            result["code"], redirect_uri, verifier)
-        entry: dict[str, Any] = {"platform": platform, "client_id": client_id}
+        entry: dict[str, Any] = {"platform": platform, "client_id": client_id,
+                                 "authorized_at": now_utc().replace(microsecond=0).isoformat(),
+                                 "scope": str(answer.get("scope") or " ".join(endpoints.scopes))}
         if client_secret:
             entry["client_secret"] = client_secret
         if platform == "facebook":

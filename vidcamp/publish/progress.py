@@ -14,7 +14,8 @@ class ProgressSink(Protocol):
 
     def update(self, completed: int) -> None: ...
 
-    def finish(self) -> None: ...
+    def finish(self, ok: bool = True) -> None:
+        """The upload ended: ``ok`` says whether it succeeded."""
 
 
 class NullProgress:
@@ -26,7 +27,7 @@ class NullProgress:
     def update(self, completed: int) -> None:
         pass
 
-    def finish(self) -> None:
+    def finish(self, ok: bool = True) -> None:
         pass
 
 
@@ -62,8 +63,8 @@ class LineProgress:
         )
         self.stream.flush()
 
-    def finish(self) -> None:
-        self.stream.write(f"{self.label}: upload done\n")
+    def finish(self, ok: bool = True) -> None:
+        self.stream.write(f"{self.label}: {'upload done' if ok else 'upload stopped'}\n")
         self.stream.flush()
 
 
@@ -100,8 +101,10 @@ class RichProgress:
         if self._task is not None:
             self._progress.update(self._task, completed=completed)  # type: ignore[arg-type]
 
-    def finish(self) -> None:
+    def finish(self, ok: bool = True) -> None:
         self._progress.stop()
+        if not ok:
+            self._progress.console.print("upload stopped")
 
 
 def default_progress(quiet: bool = False, stream: TextIO | None = None) -> ProgressSink:

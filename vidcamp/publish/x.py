@@ -4,14 +4,15 @@ Flow (docs.x.com/x-api/media): ``initialize`` → media ``id`` and ``media_key``
 ``append`` segments 0..N (each at most 5 MB; the segment size is kept in the state so a new
 process cuts the file the same way) — each acknowledged segment advances ``segment`` in the
 state, and a re-sent segment simply replaces itself; ``finalize``; poll
-``GET /2/media/upload?command=STATUS`` waiting ``check_after_secs`` until ``succeeded`` or
-``failed``; then create the post with the media attached.
+``GET /2/media/upload?command=STATUS``, first after the ``check_after_secs`` finalize gave and
+then after each answer's, until ``succeeded`` or ``failed`` (no ``processing_info`` from
+finalize: ready, no poll); then create the post with the media attached.
 
-Never posting twice: before ``POST /2/tweets`` the state records ``phase=posting`` with the
-media key. When a process resumes in that phase, or the answer to the create was lost, the
-client first reads the account's timeline (``GET /2/users/me`` then
-``GET /2/users/{id}/tweets?expansions=attachments.media_keys``) and adopts the post that carries
-this media key; only if none does is the post created.
+Never posting twice: the state records ``post_sent`` (with the media key and the time) before
+``POST /2/tweets`` is sent. Only a process resuming after that point, or a create whose answer
+was lost, reads the account's timeline (``GET /2/users/me`` then
+``GET /2/users/{id}/tweets?expansions=attachments.media_keys``) and adopts the post carrying
+this media key. A fresh post reads neither: both endpoints are tightly rate limited.
 
 OAuth 2 user context; refresh rotates the refresh token, and the new one is written back.
 """
@@ -32,9 +33,8 @@ from vidcamp.publish.base import (
     Flow,
     FlowGen,
     Multipart,
-    OAuthEndpoints,
+    PlatformClient,
     Reply,
-    StandardRefresher,
     Wait,
     retry_after_seconds,
     short,
@@ -42,19 +42,9 @@ from vidcamp.publish.base import (
 )
 
 API = "https://api.x.com/2"
-TOKEN_URL = f"{API}/oauth2/token"
 MAX_SEGMENT = 5 * 1024 * 1024
 MAX_SEGMENTS = 1000
 SKEW = 300  # seconds of clock difference tolerated between us and X
-
-OAUTH = OAuthEndpoints(
-    authorize_url="https://x.com/i/oauth2/authorize",
-    token_url=TOKEN_URL,
-    scopes=("media.write", "tweet.write", "tweet.read", "users.read", "offline.access"),
-    pkce=True,
-    client_auth="basic",
-)
-REFRESHER = StandardRefresher(TOKEN_URL, client_auth="basic")
 
 
 def build_flow(
@@ -68,6 +58,9 @@ def build_flow(
     if request.publish_at is not None:
         raise PermanentPublishError("x: posts cannot be scheduled through the API (publish_at)")
     return XFlow(request, chunk_size=chunk_size, resume=resume)
+
+
+CLIENT = PlatformClient("x", build_flow)
 
 
 def post_text(request: UploadRequest) -> str:
@@ -95,6 +88,8 @@ class XFlow(Flow):
                                       "segment_size": segment}
         if resume and resume.get("platform") == "x" and resume.get("size") == self.size:
             self.state = dict(resume)
+            if self.state.get("phase") == "posting" and "intent_at" in self.state:
+                self.state.setdefault("post_sent", True)  # saved before post_sent existed
 
     def steps(self) -> FlowGen:
         phase = self.state["phase"]
@@ -102,16 +97,25 @@ class XFlow(Flow):
             yield from self._append_all()
             phase = "finalizing"
             yield self._checkpoint(phase=phase)
+        first_wait: float | None = 0.0  # seconds before the first STATUS poll; None: ready
         if phase == "finalizing":
             reply = yield Call("POST", f"{API}/media/upload/{self.state['media_id']}/finalize",
                                "x.finalize")
             assert reply is not None
+            info = (reply.json().get("data") or {}).get("processing_info")
+            if not info or info.get("state") == "succeeded":
+                first_wait = None
+            elif info.get("state") == "failed":
+                _processing_failed(info)
+            else:
+                first_wait = float(info.get("check_after_secs") or 1)
             phase = "processing"
             yield self._checkpoint(phase=phase)
         if phase == "processing":
-            yield from self._wait_processed()
+            if first_wait is not None:
+                yield from self._wait_processed(first_wait)
             phase = "posting"
-            yield self._checkpoint(phase=phase, intent_at=int(time.time()))
+            yield self._checkpoint(phase=phase)
         if phase == "posting":
             yield from self._post_once()
         post_id = str(self.state["post_id"])
@@ -145,7 +149,9 @@ class XFlow(Flow):
             )
             yield self._checkpoint(segment=index + 1, offset=offset + length)
 
-    def _wait_processed(self) -> FlowGen:
+    def _wait_processed(self, first_wait: float) -> FlowGen:
+        if first_wait > 0:
+            yield Wait(first_wait, "processing")
         while True:
             reply = yield Call("GET", f"{API}/media/upload", "x.status",
                                params=(("command", "STATUS"),
@@ -155,17 +161,18 @@ class XFlow(Flow):
             if not info or info.get("state") == "succeeded":
                 return
             if info.get("state") == "failed":
-                error = info.get("error") or {}
-                detail = error.get("message") or error.get("name") or "processing failed"
-                raise PermanentPublishError(f"x: video processing failed: {short(str(detail))}")
+                _processing_failed(info)
             yield Wait(float(info.get("check_after_secs") or 1), "processing")
 
     def _post_once(self) -> FlowGen:
         while True:
-            found = yield from self._find_post()
-            if found:
-                self.state["post_id"] = found
-                return
+            if self.state.get("post_sent"):  # it may have arrived: look for our media key
+                found = yield from self._find_post()
+                if found:
+                    self.state["post_id"] = found
+                    return
+            else:
+                yield self._checkpoint(post_sent=True, intent_at=int(time.time()))
             reply = yield Call(
                 "POST", f"{API}/tweets", "x.tweet",
                 json={"text": post_text(self.request),
@@ -202,6 +209,7 @@ class XFlow(Flow):
         return None
 
     def classify(self, call: Call, reply: Reply) -> Failure | None:
+        """How X's answer to ``call`` counts (see the module docstring for the routes)."""
         if reply.status == 429:
             wait = retry_after_seconds(reply.headers)
             return Failure("retry", "x: rate limited (HTTP 429)", retry_after=wait)
@@ -220,3 +228,9 @@ class XFlow(Flow):
         if reply.status == 403 and "scope" in str(detail).lower():
             return Failure("reauth", what)
         return Failure("permanent", what)
+
+
+def _processing_failed(info: dict[str, Any]) -> None:
+    error = info.get("error") or {}
+    detail = error.get("message") or error.get("name") or "processing failed"
+    raise PermanentPublishError(f"x: video processing failed: {short(str(detail))}")

@@ -24,16 +24,16 @@ from typing import Any
 
 from vidcamp.errors import PermanentPublishError, RetryableError
 from vidcamp.presets import Preset
-from vidcamp.publish import UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     Failure,
     FileSlice,
     Flow,
     FlowGen,
-    OAuthEndpoints,
+    PlatformClient,
     Reply,
-    StandardRefresher,
+    image_type,
     next_pacific_midnight,
     short,
     transient_failure,
@@ -42,21 +42,11 @@ from vidcamp.publish.base import (
 log = logging.getLogger("vidcamp.publish")
 
 UPLOAD_URL = "https://www.googleapis.com/upload/youtube/v3/videos"
+VIDEOS_URL = "https://www.googleapis.com/youtube/v3/videos"
 THUMBNAIL_URL = "https://www.googleapis.com/upload/youtube/v3/thumbnails/set"
-TOKEN_URL = "https://oauth2.googleapis.com/token"
 QUANTUM = 256 * 1024
 MAX_SESSION_RESTARTS = 3
 CATEGORY_PEOPLE_AND_BLOGS = "22"
-
-OAUTH = OAuthEndpoints(
-    authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
-    token_url=TOKEN_URL,
-    scopes=("https://www.googleapis.com/auth/youtube.upload",
-            "https://www.googleapis.com/auth/youtube"),
-    # refresh tokens are issued only for offline access; consent forces one on a re-login
-    extra_params=(("access_type", "offline"), ("prompt", "consent")),
-)
-REFRESHER = StandardRefresher(TOKEN_URL)
 
 _DEFER_REASONS = {"quotaExceeded", "uploadLimitExceeded", "dailyLimitExceeded"}
 _RETRY_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "backendError"}
@@ -133,10 +123,9 @@ class YouTubeFlow(Flow):
         video_id = str(self.state["video_id"])
         if self.state.get("phase") == "thumbnail" and self.request.thumbnail is not None:
             image = self.request.thumbnail.read_bytes()
-            ctype = "image/png" if image[:4] == b"\x89PNG" else "image/jpeg"
             yield Call("POST", THUMBNAIL_URL, "youtube.thumbnail",
                        params=(("videoId", video_id),),
-                       headers=(("Content-Type", ctype),), content=image)
+                       headers=(("Content-Type", image_type(image)),), content=image)
         yield self._checkpoint(phase="done")
         shorts = self.preset.name == "youtube_shorts"
         url = (f"https://www.youtube.com/shorts/{video_id}" if shorts
@@ -244,3 +233,33 @@ def _acknowledged(value: str | None) -> int:
         return 0
     match = re.search(r"(\d+)\s*-\s*(\d+)", value)
     return int(match.group(2)) + 1 if match else 0
+
+
+class YouTubeEdit(YouTubeFlow):
+    """``videos.update`` (part=snippet, the whole snippet) and/or ``thumbnails.set``."""
+
+    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
+        self.edit = request
+        self.state = {"platform": "youtube", "phase": "edit"}
+
+    def steps(self) -> FlowGen:
+        r = self.edit
+        if r.title is not None:
+            snippet: dict[str, Any] = {"title": r.title, "description": r.description,
+                                       "categoryId": CATEGORY_PEOPLE_AND_BLOGS}
+            if r.tags:
+                snippet["tags"] = list(r.tags)
+            yield Call("PUT", VIDEOS_URL, "youtube.edit", params=(("part", "snippet"),),
+                       json={"id": r.remote_id, "snippet": snippet})
+        if r.thumbnail is not None:
+            image = r.thumbnail.read_bytes()
+            yield Call("POST", THUMBNAIL_URL, "youtube.thumbnail",
+                       params=(("videoId", r.remote_id),),
+                       headers=(("Content-Type", image_type(image)),), content=image)
+
+
+def build_edit(request: EditRequest, entry: dict[str, Any]) -> YouTubeEdit:
+    return YouTubeEdit(request)
+
+
+CLIENT = PlatformClient("youtube", build_flow, build_edit)

@@ -10,6 +10,7 @@ of characters the text font lacks but the emoji font has is wrapped in explicit 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,23 @@ from vidcamp.paths import caption_styles_dir, fonts_dir
 from vidcamp.presets import Preset
 
 EMOJI_FONT_FILE = "NotoEmoji-Bold.ttf"
+# Bundled fonts for scripts the Latin display fonts lack, tried after the style's own font.
+SCRIPT_FONT_FILES = (
+    "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf", "NotoSansDevanagari-Bold.ttf",
+)
+SYSTEM_FONT_DIRS_ENV = "VIDCAMP_SYSTEM_FONT_DIRS"  # os.pathsep-separated; "" searches none
+# System fonts with CJK coverage (file name stems, lower case, prefix match), best first.
+CJK_FONT_PREFIXES = (
+    "notosanscjk", "notoserifcjk", "sourcehansans", "sourcehanserif", "notosanssc", "notosansjp",
+    "notosanstc", "notosanskr", "wqy-zenhei", "wqy-microhei", "droidsansfallback", "msgothic",
+    "msyh", "simhei", "pingfang", "hiragino", "applegothic", "malgun",
+)
+_SYSTEM_FONT_DIRS = (
+    "/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+    "/System/Library/Fonts", "/Library/Fonts", "C:/Windows/Fonts",
+)
+# Characters that may stay in the run of the font before them (no font switch at each space).
+_NEUTRAL = set(" \u00a0.,;:!?'\"-()[]«»“”‘’…")
 # Lines shorter than this after clipping to a cut are dropped: a flash of text is noise.
 MIN_LINE_SECONDS = 0.1
 # Tried in order when a caption file is not UTF-8. cp1252 first: it is what Windows editors
@@ -51,6 +69,12 @@ class CaptionStyle:
     raise_: float = 0.0  # fraction of the frame height above (or below) the safe-zone edge
     line_spacing: float = 0.0
     description: str = ""
+    # word-timed captions (transcripts, word files): how the words are shown
+    animation: str = "none"  # none | karaoke | pop | chunk
+    accent_color: str | None = None  # the word being spoken (karaoke, pop); None: color
+    highlight_color: str = "#FFD400"  # the clip's `highlight:` words
+    words_per_chunk: int = 4  # at most this many words on screen
+    max_lines: int = 2
 
 
 @dataclass(frozen=True)
@@ -70,8 +94,10 @@ def style_names() -> list[str]:
 _STYLE_KEYS = {
     "description", "font", "size", "uppercase", "color", "outline_color", "outline", "shadow",
     "shadow_color", "box", "box_color", "box_padding", "align", "justify", "raise",
-    "line_spacing",
+    "line_spacing", "animation", "accent_color", "highlight_color", "words_per_chunk",
+    "max_lines",
 }
+ANIMATIONS = ("none", "karaoke", "pop", "chunk")
 
 
 def load_style(
@@ -112,15 +138,84 @@ def load_style(
         raise SpecError(f"{path}: align: expected bottom, middle or top, got {style.align!r}")
     if style.justify not in {"left", "center", "right"}:
         raise SpecError(f"{path}: justify: expected left, center or right, got {style.justify!r}")
-    for field in ("color", "outline_color", "shadow_color", "box_color"):
-        parse_color(getattr(style, field), where=f"{path}: {field}")
+    _check_style_values(style, str(path))
     return style
+
+
+def _check_style_values(style: CaptionStyle, where: str) -> None:
+    if style.animation not in ANIMATIONS:
+        raise SpecError(f"{where}: animation: expected one of {', '.join(ANIMATIONS)}, "
+                        f"got {style.animation!r}")
+    for field in ("color", "outline_color", "shadow_color", "box_color", "highlight_color"):
+        parse_color(getattr(style, field), where=f"{where}: {field}")
+    if style.accent_color is not None:
+        parse_color(style.accent_color, where=f"{where}: accent_color")
+    if not 1 <= int(style.words_per_chunk) <= 12 or int(style.max_lines) not in (1, 2):
+        raise SpecError(f"{where}: words_per_chunk is 1 to 12 and max_lines 1 or 2")
+
+
+def apply_options(
+    style: CaptionStyle, options: Sequence[tuple[str, object]], *, where: str = "caption options"
+) -> CaptionStyle:
+    """The style with a clip's or target's overrides (CaptionOptions fields) applied."""
+    from dataclasses import replace
+
+    if not options:
+        return style
+    changes: dict[str, Any] = {}
+    for key, value in options:
+        if key == "font":
+            font_file = fonts_dir() / str(value)
+            if not font_file.is_file():
+                raise MediaError(f"{font_file}: font file of {where} is missing")
+            changes["font_file"] = font_file
+        else:
+            changes[key] = value
+    try:
+        out = replace(style, **changes)
+    except TypeError as exc:
+        raise SpecError(f"{where}: {exc}") from exc
+    _check_style_values(out, where)
+    return out
 
 
 def style_font_files(name: str) -> list[Path]:
     """The font files a style draws with (its text font and the emoji font), for hashing."""
     style = load_style(name)
     return [style.font_file, emoji_font_file()]
+
+
+def font_chain(style: CaptionStyle) -> list[Path]:
+    """The fonts a caption is drawn with, in order: the style's, the bundled script fonts,
+    system CJK fonts when installed, and the emoji font."""
+    bundled = [fonts_dir() / name for name in SCRIPT_FONT_FILES]
+    return [style.font_file, *[p for p in bundled if p.is_file()], *system_cjk_fonts(),
+            emoji_font_file()]
+
+
+@functools.lru_cache(maxsize=4)
+def _system_cjk_fonts(dirs: tuple[str, ...]) -> tuple[Path, ...]:
+    found: list[tuple[int, Path]] = []
+    for folder in dirs:
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*"):
+            if path.suffix.lower() not in {".ttf", ".otf", ".ttc", ".otc"}:
+                continue
+            stem = path.stem.lower().replace(" ", "")
+            for rank, prefix in enumerate(CJK_FONT_PREFIXES):
+                if stem.startswith(prefix):
+                    found.append((rank, path))
+                    break
+    return tuple(p for _, p in sorted(found)[:1])
+
+
+def system_cjk_fonts() -> tuple[Path, ...]:
+    """An installed CJK font (none bundled: they are tens of megabytes), or nothing."""
+    env = os.environ.get(SYSTEM_FONT_DIRS_ENV)
+    dirs = tuple(d for d in env.split(os.pathsep) if d) if env is not None else _SYSTEM_FONT_DIRS
+    return _system_cjk_fonts(dirs)
 
 
 def emoji_font_file() -> Path:
@@ -136,7 +231,7 @@ def _font_facts(path: Path) -> tuple[str, frozenset[int]]:
     from fontTools.ttLib import TTFont, TTLibError  # type: ignore[import-untyped]
 
     try:
-        font = TTFont(str(path), lazy=True)
+        font = TTFont(str(path), lazy=True, fontNumber=0)
     except (TTLibError, OSError) as exc:
         raise MediaError(f"{path}: not a readable font file ({exc})") from exc
     with font:
@@ -297,26 +392,23 @@ def ass_style(style: CaptionStyle, preset: Preset, *, family: str | None = None)
 
 
 def ass_text(text: str, style: CaptionStyle) -> str:
-    """Plain text → an ASS event body: case, line breaks, escapes and emoji font runs."""
+    """Plain text → an ASS event body: case, line breaks, escapes and font runs."""
     if style.uppercase:
         text = text.upper()
-    text_font = _font_facts(style.font_file)
-    emoji_family, emoji_cmap = _font_facts(emoji_font_file())
+    chain = [_font_facts(p) for p in font_chain(style)]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    body = "\\N".join(_font_runs(line, text_font, emoji_family, emoji_cmap) for line in lines)
-    return body
+    return "\\N".join(font_runs(line, chain) for line in lines)
 
 
 def missing_glyphs(text: str, style: CaptionStyle) -> str:
-    """The characters of ``text`` that neither the style's font nor the emoji font can draw."""
-    _, cmap = _font_facts(style.font_file)
-    _, emoji_cmap = _font_facts(emoji_font_file())
+    """The characters of ``text`` that no font of the style's chain can draw."""
+    cmaps = [_font_facts(p)[1] for p in font_chain(style)]
     if style.uppercase:
         text = text.upper()
     seen: dict[str, None] = {}
     for ch in text:
         cp = ord(ch)
-        if ch.isspace() or cp in _EMOJI_JOINERS or cp in cmap or cp in emoji_cmap:
+        if ch.isspace() or cp in _EMOJI_JOINERS or any(cp in cmap for cmap in cmaps):
             continue
         seen.setdefault(ch, None)
     return "".join(seen)
@@ -328,32 +420,40 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\u2060").replace("{", "\\{").replace("}", "\\}")
 
 
-def _font_runs(
-    line: str, text_font: tuple[str, frozenset[int]], emoji_family: str, emoji_cmap: frozenset[int]
-) -> str:
-    family, cmap = text_font
+def font_runs(line: str, chain: Sequence[tuple[str, frozenset[int]]]) -> str:
+    """Escape ``line`` and switch font (``\\fn``) for each run the text font cannot draw.
+
+    ``chain`` is (family, code points) per font, the text font first and the emoji font last.
+    A character goes to the first font that draws it; spaces and punctuation stay in the run
+    they follow, so a right-to-left phrase stays one run and shapes as one.
+    """
     parts: list[str] = []
     run: list[str] = []
-    in_emoji = False
+    current = 0
+    emoji = len(chain) - 1
     for ch in line:
         cp = ord(ch)
-        wants_emoji = (cp not in cmap and cp in emoji_cmap) or (in_emoji and cp in _EMOJI_JOINERS)
-        if cp in _EMOJI_JOINERS and not in_emoji:
-            continue  # a stray variation selector after text: invisible, drop it
-        if wants_emoji != in_emoji and run:
-            parts.append(_wrap_run("".join(run), in_emoji, emoji_family, family))
+        if cp in _EMOJI_JOINERS:
+            if current != emoji:
+                continue  # a stray variation selector after text: invisible, drop it
+            run.append(ch)
+            continue
+        if ch in _NEUTRAL and current != emoji and cp in chain[current][1]:
+            wanted = current
+        else:
+            wanted = next((k for k, (_, cmap) in enumerate(chain) if cp in cmap), 0)
+        if wanted != current and run:
+            parts.append(_escape("".join(run)))
             run = []
-        in_emoji = wants_emoji
+        if wanted != current:
+            parts.append(f"{{\\fn{chain[wanted][0]}}}")
+            current = wanted
         run.append(ch)
     if run:
-        parts.append(_wrap_run("".join(run), in_emoji, emoji_family, family))
+        parts.append(_escape("".join(run)))
+    if current != 0:
+        parts.append(f"{{\\fn{chain[0][0]}}}")
     return "".join(parts)
-
-
-def _wrap_run(run: str, emoji: bool, emoji_family: str, text_family: str) -> str:
-    if not emoji:
-        return _escape(run)
-    return f"{{\\fn{emoji_family}}}{run}{{\\fn{text_family}}}"
 
 
 def write_ass(
@@ -363,9 +463,25 @@ def write_ass(
     caption_style: CaptionStyle | None,
     hook: Hook | None,
     hook_style: CaptionStyle | None,
+    *,
+    words: Sequence[Any] | None = None,
+    highlight: Sequence[str] = (),
+    upper: bool | None = None,
 ) -> Path:
-    """Write the ASS file one variant burns in: caption lines plus the hook."""
+    """Write the ASS file one variant burns in: caption lines (or word-timed captions,
+    animated as the style says) plus the hook."""
     import pysubs2
+
+    from vidcamp.render.word_captions import caption_events
+
+    if caption_style is not None and upper is not None:
+        from dataclasses import replace
+
+        caption_style = replace(caption_style, uppercase=upper)
+    animated = (
+        caption_events(words, caption_style, highlight=highlight)
+        if caption_style is not None else None
+    )
 
     subs = pysubs2.SSAFile()
     subs.info["PlayResX"] = str(preset.width)
@@ -375,7 +491,12 @@ def write_ass(
     subs.styles.clear()
     if caption_style is not None:
         subs.styles["Caption"] = ass_style(caption_style, preset)
-        for line in lines:
+        for event in animated or ():
+            subs.events.append(
+                pysubs2.SSAEvent(start=round(event.start * 1000), end=round(event.end * 1000),
+                                 text=event.text, style="Caption")
+            )
+        for line in lines if animated is None else ():
             subs.events.append(
                 pysubs2.SSAEvent(
                     start=round(line.start * 1000),
@@ -395,5 +516,16 @@ def write_ass(
                 layer=1,
             )
         )
+    for name, style in subs.styles.items():
+        if any(_has_rtl(e.text) for e in subs.events if e.style == name):
+            # libass lays a line out left to right unless told to find its base direction:
+            # words of a right-to-left line split into font runs would come out reversed
+            style.encoding = -1
     path.write_text(subs.to_string("ass"), encoding="utf-8")
     return path
+
+
+def _has_rtl(text: str) -> bool:
+    import unicodedata
+
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)

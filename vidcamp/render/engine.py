@@ -22,14 +22,22 @@ from vidcamp.render import audio as audio_pass
 from vidcamp.render import cache
 from vidcamp.render.captions import (
     TimedText,
+    apply_options,
     load_style,
     missing_glyphs,
     read_captions,
     write_ass,
 )
 from vidcamp.render.check import check_output
-from vidcamp.render.graph import Part, VariantPlan, output_fps, render_command, timeline
-from vidcamp.render.progress import NullProgress, ProgressSink
+from vidcamp.render.graph import (
+    Part,
+    VariantPlan,
+    output_fps,
+    render_command,
+    segments_total,
+    timeline,
+)
+from vidcamp.render.progress import BatchTally, NullProgress, ProgressSink
 from vidcamp.render.reframe import REFRAME_MODES
 from vidcamp.render.runner import run_ffmpeg
 
@@ -95,22 +103,22 @@ def render_clip(
     parts = timeline(job, source, intro, outro)
     total = sum(p.duration for p in parts)
     intro_len = parts[0].duration if intro is not None else 0.0
-    lines, notes = _captions(job)
+    lines, words, notes = _captions(job)
 
     workdir = Path(tempfile.mkdtemp(prefix="vidcamp-"))
     plans: list[VariantPlan] = []
     try:
         for k, v in enumerate(todo):
-            plan = _plan_variant(job, v, source, total, lines, workdir / f"{k}.ass")
+            plan = _plan_variant(job, v, source, total, lines, workdir / f"{k}.ass", words)
             length = min(total, plan.max_seconds or total)
             at = min(max(0.0, intro_len + job.thumbnail_time), max(0.0, length - 2.0 / plan.fps))
             plans.append(replace(plan, thumbnail=cache.temp_name(v.thumbnail), thumbnail_at=at))
-        notes += _glyph_notes(job, todo, lines)
+        notes += _glyph_notes(job, todo, lines, words)
         sink.start(job.clip_id, total, [v.target for v in todo])
         sink.note(job.clip_id, "measuring loudness")
         measured = audio_pass.measure(exe, job, parts)
         args = render_command(
-            exe, job, parts, plans, fonts_dir=fonts_dir(), measured=measured,
+            exe, job, parts, plans, fonts_dir=_fonts_folder(workdir), measured=measured,
             x264_preset=preset_name,
         )
         run_ffmpeg(
@@ -168,15 +176,24 @@ def render_all(
     sink: ProgressSink = progress or NullProgress()
     errors: list[VidcampError] = []
 
+    # the whole batch: clips done / total and an ETA, after each clip (with two or more)
+    tally = BatchTally({j.clip_id: segments_total(j.segments) for j in selected})
+
     def one(job: ClipRender) -> ClipResult | None:
         targets = only.get(job.clip_id) if only is not None else None
+        result = None
         try:
-            return render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
+            result = render_clip(job, force=force, progress=sink, encoder=encoder, only=targets)
+            return result
         except VidcampError as exc:
             if errors:  # the first failure is raised (and printed) at the end; say the rest now
                 sink.finish(job.clip_id, f"failed: {exc.message}")
             errors.append(exc)
             return None
+        finally:
+            line = tally.clip_done(job.clip_id, rendered=bool(result and result.rendered))
+            if tally.total > 1:
+                sink.note("batch", line)
 
     if jobs_parallel == 1 or len(selected) <= 1:
         outcomes = [one(j) for j in selected]
@@ -223,21 +240,30 @@ def _probe_inputs(job: ClipRender) -> tuple[MediaInfo, MediaInfo | None, MediaIn
     return source, bumpers[0], bumpers[1]
 
 
-def _captions(job: ClipRender) -> tuple[list[TimedText], tuple[str, ...]]:
+def _captions(job: ClipRender) -> tuple[list[TimedText], list[Any] | None, tuple[str, ...]]:
+    """Caption lines, the words when the captions are word-timed, and notes for the user."""
     if job.captions is None:
-        return [], ()
-    lines, encoding = read_captions(job.captions, job.segments)
+        return [], None, ()
+    captions = job.captions
+    if captions.transcript is not None or captions.word_file is not None:
+        from vidcamp.render.word_captions import clip_words
+
+        words, word_notes = clip_words(job)
+        return [], words, word_notes
+    lines, encoding = read_captions(captions, job.segments)
     notes: tuple[str, ...] = ()
-    if encoding not in {"utf-8", job.captions.encoding}:
-        notes = (f"{job.captions.file}: not UTF-8, read as {encoding}",)
-    return lines, notes
+    if encoding not in {"utf-8", captions.encoding}:
+        notes = (f"{captions.file}: not UTF-8, read as {encoding}",)
+    return lines, None, notes
 
 
 def _glyph_notes(
-    job: ClipRender, todo: Sequence[Variant], lines: list[TimedText]
+    job: ClipRender, todo: Sequence[Variant], lines: list[TimedText], words: list[Any] | None
 ) -> tuple[str, ...]:
     """Say which caption characters no bundled font draws (libass would show nothing)."""
     texts = {(v.caption_style, line.text) for v in todo for line in lines}
+    if words:
+        texts |= {(v.caption_style, " ".join(w.text for w in words)) for v in todo}
     if job.hook is not None:
         texts |= {(v.hook_style, job.hook.text) for v in todo}
     styles = {name: load_style(name) for name, _ in texts}
@@ -251,9 +277,29 @@ def _glyph_notes(
             "will not show",)
 
 
+def _fonts_folder(workdir: Path) -> Path:
+    """The bundled fonts folder, or, when a system CJK font joins the chain, a folder of links
+    to both (libass reads one fonts folder)."""
+    from vidcamp.render.captions import system_cjk_fonts
+
+    extra = system_cjk_fonts()
+    if not extra:
+        return fonts_dir()
+    folder = workdir / "fonts"
+    folder.mkdir(exist_ok=True)
+    for font in (*fonts_dir().iterdir(), *extra):
+        link = folder / font.name
+        if not link.exists():
+            try:
+                link.symlink_to(font)
+            except OSError:
+                shutil.copyfile(font, link)
+    return folder
+
+
 def _plan_variant(
     job: ClipRender, v: Variant, source: MediaInfo, total: float, lines: list[TimedText],
-    ass_path: Path,
+    ass_path: Path, words: list[Any] | None = None,
 ) -> VariantPlan:
     what = f"{job.clip_id}/{v.target}"
     max_seconds = None
@@ -269,10 +315,19 @@ def _plan_variant(
             f"{what}: {total:.1f} s is under {v.preset.name}'s {v.preset.min_duration:g} s minimum"
         )
     ass_file = None
-    caption_style = load_style(v.caption_style) if job.captions is not None else None
+    caption_style = None
+    if job.captions is not None:
+        caption_style = apply_options(
+            load_style(v.caption_style), (*job.captions.options, *v.caption_options),
+            where=f"{what}: caption options",
+        )
     hook_style = load_style(v.hook_style) if job.hook is not None else None
-    if (caption_style is not None and lines) or hook_style is not None:
-        ass_file = write_ass(ass_path, v.preset, lines, caption_style, job.hook, hook_style)
+    if (caption_style is not None and (lines or words)) or hook_style is not None:
+        ass_file = write_ass(
+            ass_path, v.preset, lines, caption_style, job.hook, hook_style, words=words,
+            highlight=job.captions.highlight if job.captions else (),
+            upper=job.captions.upper if job.captions else None,
+        )
     return VariantPlan(
         variant=v,
         fps=output_fps(source, v),

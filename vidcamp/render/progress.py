@@ -129,6 +129,36 @@ class RichProgress:
         self._progress.update(task, completed=self._totals[clip], info=text)
 
 
+class BatchTally:
+    """Clips done out of the batch, with an ETA from the footage seconds rendered so far.
+
+    Cached clips count as done but not towards the rate (they cost nothing). Thread-safe.
+    """
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self._left = dict(seconds)
+        self.total = len(seconds)
+        self.done = 0
+        self._rendered = 0.0
+        self._busy = 0.0
+        self._began = time.monotonic()
+        self._lock = threading.Lock()
+
+    def clip_done(self, clip: str, *, rendered: bool) -> str:
+        """Count ``clip`` and return the batch line, e.g. ``3/30 clips done, about 80 s left``."""
+        with self._lock:
+            seconds = self._left.pop(clip, 0.0)
+            self.done += 1
+            if rendered:
+                self._rendered += seconds
+                self._busy = time.monotonic() - self._began
+            left = sum(self._left.values())
+            text = f"{self.done}/{self.total} clips done"
+            if left and self._rendered > 0:
+                text += f", about {self._busy / self._rendered * left:.0f} s left"
+            return text
+
+
 def _eta(elapsed: float, done: float) -> str:
     if done <= 0:
         return ""

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidcamp.errors import MediaError, SpecError, SpecErrors
-from vidcamp.presets import PLATFORMS, PRESETS, Preset
+from vidcamp.platforms import PLATFORMS
+from vidcamp.presets import PRESETS, Preset
 from vidcamp.render.captions import style_names
 from vidcamp.spec.loader import LoadedCampaign
 from vidcamp.spec.models import Clip
@@ -84,9 +85,38 @@ def check_campaign(
             seen_ids[clip.id] = i
         _check_clip(report, i, clip, styles, tz)
 
+    if not report.errors:
+        _check_quotas(report, tz)
     if report.errors:
         raise SpecErrors(report.errors)
     return report
+
+
+def _check_quotas(report: CheckReport, tz: tzinfo | None) -> None:
+    """Warn where the schedule asks an account for more posts a day than its platform allows."""
+    from datetime import UTC
+
+    from vidcamp.plan import _publish_time
+    from vidcamp.quota import credentials_entries, overloads
+
+    spec = report.campaign.spec
+    now = datetime.now(UTC)
+    planned: list[tuple[str, str, datetime]] = []
+    for i, clip in enumerate(spec.clips):
+        for name in clip.targets or list(spec.targets):
+            target = spec.targets.get(name)
+            preset = PRESETS.get((target.preset if target else None) or name)
+            if target is None or preset is None or preset.platform not in PLATFORMS:
+                continue
+            account = target.account or spec.accounts.get(preset.platform)
+            if account:
+                when = _publish_time(clip, target, i, spec.schedule.start,
+                                     spec.schedule.every, tz, now)
+                planned.append((account, preset.platform, when))
+    if not planned:
+        return
+    for over in overloads(planned, credentials_entries()):
+        report.warn(("accounts", over.platform), over.message())
 
 
 def _check_timezone(report: CheckReport) -> tzinfo | None:
@@ -279,8 +309,42 @@ def _check_clip(
                 f"{_did_you_mean(target, spec.targets)}",
             )
 
+    _check_rotation(report, base, clip)
     if duration > 0:
         _lint_clip(report, i, clip, info, duration)
+
+
+def _check_rotation(report: CheckReport, base: PathKey, clip: Clip) -> None:
+    """``titles``/``thumbnails`` need ``rotate``; only platforms that edit posts may rotate."""
+    from vidcamp.platforms import REGISTRY
+
+    spec = report.campaign.spec
+    variants = [k for k in ("titles", "thumbnails") if getattr(clip, k)]
+    if clip.rotate is None:
+        if variants:
+            report.fail((*base, variants[0]), "variants rotate only with `rotate:`, e.g. 24h")
+        return
+    if not variants:
+        report.fail((*base, "rotate"), "nothing to rotate: give `titles:` and/or `thumbnails:`")
+        return
+    for k, image in enumerate(clip.thumbnails or []):
+        if not report.campaign.resolve(image).is_file():
+            report.fail((*base, "thumbnails", k), f"{image}: no such image file")
+    for name in clip.targets or list(spec.targets):
+        target = spec.targets.get(name)
+        preset = PRESETS.get((target.preset if target else None) or name)
+        if target is None or preset is None or not preset.platform:
+            continue
+        if not (target.account or spec.accounts.get(preset.platform)):
+            continue  # render only: nothing is published, nothing rotates
+        platform = REGISTRY[preset.platform]
+        for varied in variants:
+            if varied.removesuffix("s") not in platform.editable:
+                report.fail(
+                    (*base, "rotate"),
+                    f'target "{name}": {platform.label} posts cannot be edited after publishing,'
+                    f" so its {varied} cannot rotate (leave {platform.label} out with `targets:`)",
+                )
 
 
 def _check_captions(
@@ -291,6 +355,9 @@ def _check_captions(
         return
     base: PathKey = ("clips", i, "captions")
     _check_style(report, (*base, "style"), captions.style, styles)
+    from vidcamp.spec.caption_checks import check_word_captions
+
+    check_word_captions(report, base, clip, styles)
     if captions.file is not None and captions.lines is not None:
         report.fail(base, "give either file or lines, not both")
         return

@@ -146,13 +146,45 @@ class CaptionLine(SpecModel):
     text: str = Field(min_length=1)
 
 
+class CaptionOptions(SpecModel):
+    """Caption style fields overridden for a clip or a target (unset: the style's value)."""
+
+    font: str | None = Field(None, description="font file in templates/fonts/")
+    size: float | None = Field(None, gt=0, le=0.5, description="fraction of the shorter side")
+    color: str | None = Field(None, description="#RRGGBB or #RRGGBBAA")
+    accent_color: str | None = Field(None, description="the current word (karaoke, pop)")
+    highlight_color: str | None = Field(None, description="the clip's highlight words")
+    outline_color: str | None = None
+    words_per_chunk: int | None = Field(None, ge=1, le=12, description="words on screen at most")
+    max_lines: int | None = Field(None, ge=1, le=2)
+    align: Literal["bottom", "middle", "top"] | None = Field(
+        None, description="where in the safe zone the captions sit"
+    )
+    raise_: float | None = Field(
+        None, alias="raise", ge=-0.5, le=0.5, description="lift, fraction of the frame height"
+    )
+
+
 class CaptionsSpec(SpecModel):
-    """Burned-in captions: a subtitle file (timed on the source) or inline lines (on the clip)."""
+    """Burned-in captions: a subtitle file (timed on the source), inline lines (on the clip),
+    word times from a file, or words transcribed from the speech (`auto: true`)."""
 
     file: str | None = Field(None, description="SRT, VTT or ASS file relative to the campaign file")
     lines: list[CaptionLine] | None = None
     style: str | None = Field(None, description="caption style from templates/captions/")
     encoding: str | None = Field(None, description="text encoding of the file; detected when unset")
+    auto: bool = Field(
+        False, description="transcribe the clip's speech into captions/<clip>.words.json"
+    )
+    language: str = Field("auto", description="Whisper language code (it, en, ...) or auto")
+    model: str = Field("base", description="faster-whisper size name or CTranslate2 folder")
+    words: str | None = Field(
+        None,
+        description="word times from elsewhere (whisper/WhisperX JSON, SRT/VTT), source timeline",
+    )
+    highlight: list[str] | None = Field(None, description="words drawn in the highlight colour")
+    upper: bool | None = Field(None, description="upper-case the captions")
+    options: CaptionOptions | None = None
 
 
 class HookSpec(SpecModel):
@@ -175,6 +207,14 @@ class ClipFields(SpecModel):
     thumbnail: Timecode | None = Field(
         None, description="frame time for the thumbnail (clip timeline)"
     )
+    titles: list[str] | None = Field(
+        None, description="title variants rotated after publishing (the first goes out)",
+        min_length=1,
+    )
+    thumbnails: list[str] | None = Field(
+        None, description="thumbnail images (JPEG/PNG) rotated after publishing", min_length=1
+    )
+    rotate: Duration | None = Field(None, description="how long each variant stays live, e.g. 24h")
     targets: list[str] | None = Field(None, description="only these targets (default: all)")
     publish_at: datetime | None = Field(None, description="publication time with time zone")
     privacy: Privacy | None = None
@@ -200,6 +240,7 @@ class Target(SpecModel):
     pad_color: str = "black"
     over_length: OverLength = "error"
     caption_style: str | None = None
+    caption_options: CaptionOptions | None = None
     title: str | None = Field(None, description='template, e.g. "{clip.title} #shorts"')
     description: str | None = Field(None, description='template, e.g. "{clip.description}"')
     account: str | None = Field(None, description="credentials account; default from `accounts`")

@@ -1,0 +1,1 @@
+"""`vidcamp suggest`: find clips worth posting in long footage, scored and explained."""
