@@ -70,12 +70,33 @@ class Watermark:
 
 
 @dataclass(frozen=True)
+class FocusPin:
+    """A hand-set crop centre for [start, end) clip seconds, overriding smart reframe there."""
+
+    start: float
+    end: float
+    x: float
+    y: float = 0.5
+
+
+@dataclass(frozen=True)
+class SmartReframe:
+    """Settings of ``reframe: smart``: what to follow and what to do when one crop is not enough."""
+
+    subject: str = "auto"  # face | motion | auto (faces where there are some, else motion)
+    fallback: str = "blur"  # blur | split | wide: two faces too far apart for one crop
+    max_speed: float = 0.4  # fastest pan, in source frame widths (or heights) per second
+    yunet: Path | None = None  # a YuNet ONNX face model; None: OpenCV's Haar cascade
+    pins: tuple[FocusPin, ...] = ()
+
+
+@dataclass(frozen=True)
 class Variant:
     """One output of a clip: the clip rendered for one target."""
 
     target: str  # target name as written in the spec (often the preset name)
     preset: Preset
-    reframe: str  # crop | pad | blur
+    reframe: str  # crop | pad | blur | smart
     focus: tuple[float, float]  # (x, y) in 0..1 of the source frame, for crop
     pad_color: str  # ffmpeg colour for pad mode, e.g. "black" or "#112233"
     over_length: str  # error | trim
@@ -85,6 +106,7 @@ class Variant:
     thumbnail: Path  # build/<campaign>/<clip>/<target>.jpg
     content_hash: str  # hex; covers every input of this variant's render
     caption_options: tuple[tuple[str, object], ...] = ()  # the target's CaptionStyle overrides
+    smart: SmartReframe | None = None  # set when reframe is smart
 
 
 @dataclass(frozen=True)

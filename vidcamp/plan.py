@@ -135,9 +135,10 @@ def plan_renders(
             caption_style = target.caption_style or (
                 captions.style if captions is not None else DEFAULT_CAPTION_STYLE
             )
+            mode, smart = _reframe(loaded, target)
             # what the variant's render depends on, beyond the clip's shared inputs
             settings: dict[str, Any] = {
-                "reframe": target.reframe,
+                "reframe": mode,
                 "focus": target.focus,
                 "pad_color": target.pad_color,
                 "over_length": target.over_length,
@@ -154,6 +155,8 @@ def plan_renders(
                 variant_key["caption_options"] = [
                     list(kv) for kv in caption_options(target.caption_options)
                 ]
+            if smart is not None:
+                variant_key["smart"] = _smart_key(smart, fp)
             variants.append(
                 jobs.Variant(
                     target=name,
@@ -163,6 +166,7 @@ def plan_renders(
                     thumbnail=clip_dir / f"{name}.jpg",
                     content_hash=_hash({"clip": shared, "variant": variant_key}),
                     caption_options=caption_options(target.caption_options),
+                    smart=smart,
                 )
             )
         renders.append(
@@ -343,6 +347,31 @@ def caption_options(options: Any) -> tuple[tuple[str, object], ...]:
     if options is None:
         return ()
     return tuple(sorted(options.model_dump(exclude_none=True).items()))
+
+
+def _reframe(loaded: LoadedCampaign, target: Target) -> tuple[str, jobs.SmartReframe | None]:
+    """The reframe mode name, and smart reframe's settings when that is the mode."""
+    value = target.reframe
+    if isinstance(value, str):
+        return value, (jobs.SmartReframe() if value == "smart" else None)
+    pins = tuple(jobs.FocusPin(p.start, p.end, p.x, p.y) for p in value.focus or ())
+    return "smart", jobs.SmartReframe(
+        subject=value.subject,
+        fallback=value.fallback,
+        max_speed=value.max_speed,
+        yunet=loaded.resolve(value.yunet) if value.yunet else None,
+        pins=pins,
+    )
+
+
+def _smart_key(smart: jobs.SmartReframe, fp: Fingerprint) -> Any:
+    from vidcamp.render.smart.analyse import ANALYSIS_VERSION
+
+    key = asdict(smart)
+    key["yunet"] = (fp(smart.yunet) if smart.yunet.is_file() else str(smart.yunet)) \
+        if smart.yunet else None
+    key["analysis"] = ANALYSIS_VERSION
+    return key
 
 
 def _captions_key(captions: jobs.Captions | None, fp: Fingerprint) -> Any:

@@ -6,6 +6,7 @@ worker with other software is refused before any render; bad input fails once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -46,7 +47,7 @@ def cluster() -> Iterator[Any]:
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
         silence_logs=40,
     ) as local, distributed.Client(local, set_as_default=False) as client:
-        client.wait_for_workers(2)
+        client.wait_for_workers(2, timeout=120)
         yield local, client
 
 
@@ -145,7 +146,10 @@ def test_a_worker_killed_mid_render_costs_only_time(
             entry = manifest["variants"][v.target]
             assert entry["content_hash"] == v.content_hash
             assert entry["bytes"] == v.output.stat().st_size
-    client.wait_for_workers(2)  # the nanny has started a new worker in its place
+    # the nanny starts a new worker in its place (slowly on a loaded machine); later tests
+    # need no second worker, so this wait is bounded and not a check
+    with contextlib.suppress(TimeoutError):
+        client.wait_for_workers(2, timeout=60)
 
 
 @pytest.mark.slow

@@ -94,7 +94,7 @@ CASES: list[tuple[str, str, str, str]] = [
         "bad-reframe",
         case("x: {}", "x: {reframe: zoom}"),
         "c.yaml:10:16 targets.x.reframe:",
-        "\"zoom\" is not one of 'crop', 'pad' or 'blur'",
+        "\"zoom\" is not one of 'crop', 'pad', 'blur' or 'smart'",
     ),
     (
         "duplicate-id",

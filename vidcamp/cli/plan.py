@@ -40,6 +40,7 @@ def command(campaign_file: Path, as_json: bool, build_dir: Path | None) -> None:
     renders = plan_renders(loaded, render_environment(), build_dir=build_dir)
     posts = plan_posts(loaded, renders, now=datetime.now(UTC))
     manifests = {r.clip_id: read_manifest(r) for r in renders}
+    smart = _smart_shots(renders) if as_json else {}
     variants = [
         {
             "clip": r.clip_id,
@@ -51,6 +52,7 @@ def command(campaign_file: Path, as_json: bool, build_dir: Path | None) -> None:
             "output": str(v.output),
             "hash": v.content_hash,
             "built": is_cached(v, manifests[r.clip_id]),
+            **({"smart": smart[r.clip_id, v.target]} if (r.clip_id, v.target) in smart else {}),
         }
         for r in renders
         for v in r.variants
@@ -107,3 +109,12 @@ def command(campaign_file: Path, as_json: bool, build_dir: Path | None) -> None:
         post_rows,
     )
 
+
+
+def _smart_shots(renders: list[Any]) -> dict[tuple[str, str], Any]:
+    """Per smart variant: its shots with mode and crop centre(s) (analysis cached on disk)."""
+    if not any(v.reframe == "smart" for r in renders for v in r.variants):
+        return {}
+    from vidcamp.render.smart.service import describe
+
+    return {(r.clip_id, target): row for r in renders for target, row in describe(r).items()}

@@ -105,6 +105,9 @@ def render_clip(
     intro_len = parts[0].duration if intro is not None else 0.0
     lines, words, notes = _captions(job)
 
+    # smart reframe's analysis runs beside the loudness measurement (an audio-only ffmpeg run)
+    smart = ThreadPoolExecutor(max_workers=1)
+    cameras_future = smart.submit(_smart_reframe, job, source, todo)
     workdir = Path(tempfile.mkdtemp(prefix="vidcamp-"))
     plans: list[VariantPlan] = []
     try:
@@ -115,12 +118,16 @@ def render_clip(
             plans.append(replace(plan, thumbnail=cache.temp_name(v.thumbnail), thumbnail_at=at))
         notes += _glyph_notes(job, todo, lines, words)
         sink.start(job.clip_id, total, [v.target for v in todo])
-        sink.note(job.clip_id, "measuring loudness")
+        sink.note(job.clip_id, "measuring loudness" + (
+            ", analysing shots" if any(v.reframe == "smart" for v in todo) else ""))
         measured = audio_pass.measure(exe, job, parts)
-        args = render_command(
+        cameras, smart_notes = cameras_future.result()
+        notes += smart_notes
+        plans = [replace(p, camera=cameras.get(p.variant.target)) for p in plans]
+        args = _long_graph_by_file(render_command(
             exe, job, parts, plans, fonts_dir=_fonts_folder(workdir), measured=measured,
             x264_preset=preset_name,
-        )
+        ), workdir)
         run_ffmpeg(
             args,
             what=f"{job.clip_id}: render",
@@ -149,6 +156,7 @@ def render_clip(
                 cache.temp_name(plan.variant.thumbnail).unlink()
         raise
     finally:
+        smart.shutdown(wait=True)
         shutil.rmtree(workdir, ignore_errors=True)
     rendered = tuple(v.target for v in todo)
     sink.finish(job.clip_id, f"done: {', '.join(rendered)}"
@@ -255,6 +263,34 @@ def _captions(job: ClipRender) -> tuple[list[TimedText], list[Any] | None, tuple
     if encoding not in {"utf-8", captions.encoding}:
         notes = (f"{captions.file}: not UTF-8, read as {encoding}",)
     return lines, None, notes
+
+
+# Linux refuses a single argument over 128 KiB; smart reframe's crop paths can get there.
+GRAPH_ARG_LIMIT = 64 * 1024
+
+
+def _long_graph_by_file(args: list[str], workdir: Path) -> list[str]:
+    """Pass a very long filtergraph through a file (ffmpeg's ``-/option file`` form)."""
+    if "-filter_complex" not in args:
+        return args
+    k = args.index("-filter_complex")
+    if len(args[k + 1]) <= GRAPH_ARG_LIMIT:
+        return args
+    path = workdir / "graph.txt"
+    path.write_text(args[k + 1], encoding="utf-8")
+    return [*args[:k], "-/filter_complex", str(path), *args[k + 2:]]
+
+
+def _smart_reframe(
+    job: ClipRender, source: MediaInfo, todo: Sequence[Variant]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Camera plans of the smart variants (analysing the cut once, or reading the cache)."""
+    if not any(v.reframe == "smart" for v in todo):
+        return {}, ()
+    from vidcamp.render.smart.service import plan_smart
+
+    result = plan_smart(job, source, todo)
+    return dict(result.plans), result.notes
 
 
 def _glyph_notes(

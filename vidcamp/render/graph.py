@@ -46,6 +46,8 @@ class VariantPlan:
     # the thumbnail JPEG, written by the render itself from the frame at ``thumbnail_at``
     thumbnail: Path | None = None
     thumbnail_at: float = 0.0
+    # smart reframe's crop path (vidcamp.render.smart.path.CameraPlan); None: a fixed crop
+    camera: Any = None
 
 
 @dataclass(frozen=True)
@@ -156,15 +158,25 @@ def measure_command(ffmpeg_exe: Path, job: ClipRender, parts: Sequence[Part]) ->
     return args
 
 
-def _part_video(stream: Any, info: MediaInfo, plan: VariantPlan) -> Any:
-    """One part's frames reframed to the variant's size at its constant rate, square pixels."""
+def _part_video(stream: Any, info: MediaInfo, plan: VariantPlan, main: bool = False) -> Any:
+    """One part's frames reframed to the variant's size at its constant rate, square pixels.
+
+    Smart reframe steers the crop of the main cut only; bumpers get the fixed crop.
+    """
     v = plan.variant
     out_w, out_h = v.preset.width, v.preset.height
     src_w, src_h = info.square_size  # ffmpeg auto-rotates decoded frames
     stream = stream.filter("fps", _num(plan.fps))
     if info.square_size != info.display_size:  # anamorphic: make the pixels square first
         stream = stream.filter("scale", src_w, src_h).filter("setsar", 1)
-    if v.reframe == "crop":
+    if v.reframe == "smart" and main and plan.camera is not None:
+        from vidcamp.render.smart.chain import smart_video
+
+        stream = smart_video(
+            stream, plan.camera, (out_w, out_h), plan.fps, v.pad_color,
+            lambda s: _blur_fit(s, src_w, src_h, out_w, out_h),
+        )
+    elif v.reframe in ("crop", "smart"):
         r = rf.crop_rect(src_w, src_h, out_w, out_h, v.focus)
         stream = stream.crop(r.x, r.y, r.w, r.h).filter("scale", out_w, out_h, flags="lanczos")
     elif v.reframe == "pad":
@@ -173,23 +185,28 @@ def _part_video(stream: Any, info: MediaInfo, plan: VariantPlan) -> Any:
             "pad", out_w, out_h, (out_w - w) // 2 // 2 * 2, (out_h - h) // 2 // 2 * 2,
             color=v.pad_color,
         )
-    else:  # blur: the fitted frame over a blurred, zoomed copy of itself
-        w, h = rf.fit_size(src_w, src_h, out_w, out_h)
-        fg, bg = _split2(stream)
-        # blur at a quarter of the size: the same look for a fraction of the work
-        qw, qh = rf.even(out_w / 4), rf.even(out_h / 4)
-        cw, ch = rf.cover_size(src_w, src_h, qw, qh)
-        radius = max(2, min(qw, qh) // 12)
-        back = (
-            bg.filter("scale", cw, ch)
-            .crop((cw - qw) // 2, (ch - qh) // 2, qw, qh)
-            .filter("boxblur", luma_radius=radius, luma_power=2)
-            .filter("scale", out_w, out_h)
-            .filter("setsar", 1)
-        )
-        front = fg.filter("scale", w, h, flags="lanczos").filter("setsar", 1)
-        stream = back.overlay(front, x=(out_w - w) // 2, y=(out_h - h) // 2)
+    else:
+        stream = _blur_fit(stream, src_w, src_h, out_w, out_h)
     return stream.filter("setsar", 1)
+
+
+def _blur_fit(stream: Any, src_w: int, src_h: int, out_w: int, out_h: int) -> Any:
+    """The fitted frame over a blurred, zoomed copy of itself."""
+    w, h = rf.fit_size(src_w, src_h, out_w, out_h)
+    fg, bg = _split2(stream)
+    # blur at a quarter of the size: the same look for a fraction of the work
+    qw, qh = rf.even(out_w / 4), rf.even(out_h / 4)
+    cw, ch = rf.cover_size(src_w, src_h, qw, qh)
+    radius = max(2, min(qw, qh) // 12)
+    back = (
+        bg.filter("scale", cw, ch)
+        .crop((cw - qw) // 2, (ch - qh) // 2, qw, qh)
+        .filter("boxblur", luma_radius=radius, luma_power=2)
+        .filter("scale", out_w, out_h)
+        .filter("setsar", 1)
+    )
+    front = fg.filter("scale", w, h, flags="lanczos").filter("setsar", 1)
+    return back.overlay(front, x=(out_w - w) // 2, y=(out_h - h) // 2)
 
 
 def _split2(stream: Any) -> tuple[Any, Any]:
@@ -257,7 +274,7 @@ def render_command(
     outputs = []
     for k, plan in enumerate(plans):
         preset = plan.variant.preset
-        main = _part_video(main_split[k], source_info, plan)
+        main = _part_video(main_split[k], source_info, plan, main=True)
         if plan.ass_file is not None:
             main = main.filter("ass", filename=str(plan.ass_file), fontsdir=str(fonts_dir))
         if job.watermark is not None and logo_split is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-REFRAME_MODES = ("crop", "pad", "blur")
+REFRAME_MODES = ("crop", "pad", "blur", "smart")
 
 
 def even(value: float) -> int:

@@ -18,7 +18,7 @@ from vidcamp.platforms import PLATFORMS
 from vidcamp.presets import PRESETS, Preset
 from vidcamp.render.captions import style_names
 from vidcamp.spec.loader import LoadedCampaign
-from vidcamp.spec.models import Clip
+from vidcamp.spec.models import Clip, Target
 from vidcamp.spec.templates import TemplateError, check_template
 from vidcamp.spec.yamlpos import PathKey
 
@@ -235,6 +235,7 @@ def _check_targets(report: CheckReport, styles: list[str]) -> None:
                 key=target.preset is None,
             )
         _check_style(report, ("targets", name, "caption_style"), target.caption_style, styles)
+        _check_face_model(report, name, target)
         for key in ("title", "description"):
             template = getattr(target, key)
             if template is not None:
@@ -242,6 +243,19 @@ def _check_targets(report: CheckReport, styles: list[str]) -> None:
                     check_template(template)
                 except TemplateError as exc:
                     report.fail(("targets", name, key), str(exc))
+
+
+def _check_face_model(report: CheckReport, name: str, target: Target) -> None:
+    """A named YuNet model must exist; with `subject: auto` smart reframe follows motion without."""
+    smart = target.reframe
+    if isinstance(smart, str) or smart.yunet is None:
+        return
+    if not report.campaign.resolve(smart.yunet).is_file():
+        where: PathKey = ("targets", name, "reframe", "yunet")
+        if smart.subject == "auto":
+            report.warn(where, f"{smart.yunet}: file not found; smart reframe will follow motion")
+        else:
+            report.fail(where, f"{smart.yunet}: file not found")
 
 
 def _check_accounts(report: CheckReport) -> None:

@@ -111,7 +111,7 @@ def _dedupe(errors: list[SpecError]) -> list[SpecError]:
 
 
 def _format_error(err: Any, positions: Positions) -> SpecError:
-    loc: PathKey = tuple(err["loc"])
+    loc: PathKey = _without_union_tags(tuple(err["loc"]))
     kind = err["type"]
     value = err.get("input")
     shown = show_value(value)
@@ -163,6 +163,16 @@ def _reason(kind: str, err: Any, shown: str) -> str:
     if msg.startswith("Input should be"):
         return f"{shown} should be{msg[len('Input should be') :]}"
     return msg[0].lower() + msg[1:] if msg else "invalid value"
+
+
+def _without_union_tags(loc: PathKey) -> PathKey:
+    """Drop the form name pydantic adds after a field that takes a name or a mapping."""
+    from vidcamp.spec.models import UNION_TAGS
+
+    return tuple(
+        part for k, part in enumerate(loc)
+        if not (k and part in UNION_TAGS.get(str(loc[k - 1]), ()))
+    )
 
 
 def _allowed_fields(loc: PathKey) -> list[str]:

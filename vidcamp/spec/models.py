@@ -14,8 +14,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -100,7 +102,7 @@ Identifier = Annotated[
 
 Privacy = Literal["public", "unlisted", "private"]
 ScheduleMode = Literal["platform", "cron"]
-Reframe = Literal["crop", "pad", "blur"]
+Reframe = Literal["crop", "pad", "blur", "smart"]
 OverLength = Literal["error", "trim"]
 Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
 
@@ -231,11 +233,60 @@ class Defaults(ClipFields):
     pass
 
 
+class FocusRange(SpecModel):
+    """A crop centre set by hand for a stretch of the clip, where smart reframe gets it wrong."""
+
+    start: Timecode = Field(alias="from", description="on the clip's timeline (after the cut)")
+    end: Timecode = Field(alias="to")
+    x: float = Field(ge=0, le=1, description="crop centre across the source frame, 0..1")
+    y: float = Field(0.5, ge=0, le=1, description="crop centre down the source frame, 0..1")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FocusRange:
+        if self.end <= self.start:
+            raise PydanticCustomError("range", "`to` must be after `from`")
+        return self
+
+
+class SmartReframe(SpecModel):
+    """`reframe: smart` with settings: follow faces or motion in the crop, steadily."""
+
+    mode: Literal["smart"]
+    subject: Literal["face", "motion", "auto"] = Field(
+        "auto", description="what to keep in frame; auto: faces where there are some, else motion"
+    )
+    fallback: Literal["blur", "split", "wide"] = Field(
+        "blur", description="two faces too far apart for one crop: blurred fill, two stacked "
+        "crops, or one wide crop"
+    )
+    max_speed: float = Field(
+        0.4, gt=0, le=5, description="fastest pan, in source frame widths per second"
+    )
+    yunet: str | None = Field(
+        None, description="YuNet ONNX face model, relative to the campaign file (default: "
+        "OpenCV's Haar cascade)"
+    )
+    focus: list[FocusRange] | None = Field(None, description="crop centres pinned by time range")
+
+
+def _reframe_kind(value: Any) -> str:
+    return "settings" if isinstance(value, (dict, SmartReframe)) else "name"
+
+
+# field -> the tags of its name-or-mapping union; error locations leave them out
+UNION_TAGS = {"reframe": ("name", "settings")}
+# A name, or smart reframe's settings: one error for the form written, not one per form.
+ReframeChoice = Annotated[
+    Annotated[Reframe, Tag("name")] | Annotated[SmartReframe, Tag("settings")],
+    Discriminator(_reframe_kind),
+]
+
+
 class Target(SpecModel):
     """A placement to render for: a preset name plus overrides."""
 
     preset: str | None = Field(None, description="preset name; defaults to the target's key")
-    reframe: Reframe = "crop"
+    reframe: ReframeChoice = "crop"
     focus: tuple[float, float] = Field((0.5, 0.5), description="crop focus point, x and y in 0..1")
     pad_color: str = "black"
     over_length: OverLength = "error"
