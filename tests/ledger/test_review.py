@@ -210,3 +210,21 @@ def test_republishing_a_new_render_under_review_waits_for_approval(ledger_file: 
             "awaiting_approval", "recut", None,
         )
         assert ledger.due(DUE) == []
+
+
+def test_without_review_a_rebuild_never_releases_a_waiting_post(ledger_file: Path) -> None:
+    posts = _campaign()
+    queue_posts(posts, ledger_path=ledger_file, now=T0, review=True)
+    new = [changed(p, render_hash="other") for p in posts]
+    report = queue_posts(new, ledger_path=ledger_file, now=T0)
+    assert sorted(report.awaiting) == sorted(p.key for p in posts)
+    with Ledger.open(ledger_file) as ledger:
+        assert {r.state for r in ledger.posts()} == {"awaiting_approval"}
+        assert not any(r.review for r in ledger.posts())
+        ledger.review("demo", ["intro"], user="ana")
+    # review off: an approved post's later change needs no new approval
+    again = [changed(p, title="New title") for p in new]
+    queue_posts(again, ledger_path=ledger_file, now=T0)
+    with Ledger.open(ledger_file) as ledger:
+        states = {r.clip_id: r.state for r in ledger.posts()}
+        assert states == {"intro": "queued", "outro": "awaiting_approval"}

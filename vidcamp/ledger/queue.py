@@ -224,9 +224,7 @@ def queue_into(
                 old[name] != fields[name] for name in fields if name not in _RENDER
             )
             # under review, what goes out is what was approved: a change withdraws the approval
-            gate = (review or row.review) and (
-                render_changed or text_changed or row.approved_at is None
-            )
+            gate = review and (render_changed or text_changed or row.approved_at is None)
             newly_gated = (
                 gate
                 and row.state not in (*REVIEWABLE, PUBLISHED, PROCESSING, CANCELLED)
@@ -263,7 +261,8 @@ def queue_into(
                 if row.approved_at is not None:
                     withdrawn = "; approval withdrawn"
             if render_changed:
-                to: State = AWAITING_APPROVAL if gate else QUEUED
+                # a post waiting for (or refused) approval is never released by a rebuild
+                to: State = AWAITING_APPROVAL if gate or row.state in REVIEWABLE else QUEUED
                 ledger.move(
                     conn, row, to, owner=None,
                     detail=f"render changed to {post.render_hash[:12]}; replaced, upload starts "
@@ -283,7 +282,10 @@ def queue_into(
             if old["mode"] != fields["mode"] and row.state == QUEUED:
                 next_at = from_db(due) or next_at
             stay: State = AWAITING_APPROVAL if newly_gated else row.state
-            detail = "details updated by build" if meta_changed else "review required by build"
+            if meta_changed:
+                detail = "details updated by build"
+            else:
+                detail = "review required by build" if review else "review no longer required"
             ledger.move(
                 conn, row, stay, owner=None, detail=detail + withdrawn, **fields, **approval,
                 next_attempt_at=to_db(next_at),
