@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,6 +58,28 @@ class Sandbox:
         with self.server.state.lock:
             accts = list(self.server.state.accounts.values())
         return [t for a in accts for t in (a.access_token, a.refresh_token, a.client_secret)]
+
+
+def made_once(
+    factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object], *key: object
+) -> Path:
+    """The file ``name`` made by ``make(path)`` once per test run (``key``: what it is made
+    from). Under pytest-xdist the workers share it: the first makes it under a lock, the
+    others wait and reuse it, so generated footage costs its ffmpeg run once, not per worker."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    digest = hashlib.sha256(repr((name, key)).encode()).hexdigest()[:12]
+    folder = base / "made-once" / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            part = folder / f".part{os.getpid()}{path.suffix}"
+            make(part)
+            part.replace(path)
+    return path
 
 
 @pytest.fixture(scope="session")

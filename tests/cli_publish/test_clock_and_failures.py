@@ -6,6 +6,8 @@ import json
 from functools import partial
 from pathlib import Path
 
+import pytest
+
 from vidcamp.ledger import Ledger, publish_due, queue_posts
 from vidcamp.publish import upload as real_upload
 from vidcamp.publish.base import RetryPolicy
@@ -13,6 +15,7 @@ from vidcamp.publish.base import RetryPolicy
 from .conftest import Sandbox, env_for, iso, later, posts_for, real_now, sha256, vidcamp
 
 
+@pytest.mark.slow
 def test_only_due_posts_go_out_and_deferred_ones_after_their_reset(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
@@ -66,6 +69,7 @@ def test_only_due_posts_go_out_and_deferred_ones_after_their_reset(
     assert len({p["sha256"] for p in sandbox.posts()}) == 8
 
 
+@pytest.mark.slow
 def test_refused_and_unauthorised_posts_fail_with_their_reason(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
@@ -133,6 +137,7 @@ def test_retryable_failures_back_off_then_fail_with_the_reason(
     assert sandbox.posts() == []
 
 
+@pytest.mark.slow
 def test_limit_and_campaign_select_what_goes_out(sandbox: Sandbox, tmp_path: Path) -> None:
     t0 = real_now()
     ledger = tmp_path / "ledger.sqlite3"

@@ -6,9 +6,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from vidcamp.ledger import Ledger, queue_posts
 
 from .conftest import Sandbox, env_for, iso, later, posts_for, real_now, sha256, start_vidcamp
+
+# slow: two processes racing over twelve ~1 MB uploads
+pytestmark = pytest.mark.slow
 
 
 def test_two_overlapping_runs_share_the_work_and_never_a_post(

@@ -6,6 +6,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from vidcamp.jobs import Post
 from vidcamp.ledger import Ledger, queue_posts
 
@@ -20,6 +22,9 @@ from .conftest import (
     start_vidcamp,
     vidcamp,
 )
+
+# slow: a publishing process killed mid-upload (chaos-shaped)
+pytestmark = pytest.mark.slow
 
 CHUNK = 256 * 1024
 

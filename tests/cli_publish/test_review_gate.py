@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from vidcamp.ledger import Ledger, queue_posts
 
 from .conftest import Sandbox, env_for, iso, later, posts_for, real_now, sha256, vidcamp
+
+# slow: CLI processes publishing real MP4s around each review step
+pytestmark = pytest.mark.slow
 
 
 def test_publish_due_sends_nothing_until_approval_then_exactly_the_approved_posts(

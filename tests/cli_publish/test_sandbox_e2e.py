@@ -6,9 +6,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from vidcamp.ledger import Ledger, queue_posts
 
 from .conftest import Sandbox, env_for, iso, later, posts_for, real_now, sha256, vidcamp
+
+# slow: several CLI processes publish eight real MP4s to the sandbox
+pytestmark = pytest.mark.slow
 
 
 def test_every_post_is_published_exactly_once_with_matching_bytes(

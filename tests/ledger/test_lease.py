@@ -8,6 +8,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from vidcamp.ledger import Ledger, queue_posts
 from vidcamp.ledger.store import new_owner
 
@@ -58,6 +60,7 @@ def test_the_lease_of_a_dead_process_is_free_at_once(ledger_file: Path) -> None:
         assert taken is not None and taken.id == row.id
 
 
+@pytest.mark.slow
 def test_racing_processes_never_claim_the_same_post(ledger_file: Path) -> None:
     posts = [make_post(f"c{i}", publish_at=T0 - timedelta(minutes=i)) for i in range(60)]
     queue_posts(posts, ledger_path=ledger_file, now=T0)

@@ -12,6 +12,9 @@ from benchmarks.preview_page import write_campaign
 from .conftest import Browser, vidcamp
 from .test_page import SCRIPT_TITLE
 
+# slow: headless Chromium, and the demo campaign rendered once
+pytestmark = pytest.mark.slow
+
 ALL_VIDEOS_SETTLED = """() => {
   const videos = Array.from(document.querySelectorAll('video'));
   return videos.every(v => v.error !== null || v.readyState >= 1);
@@ -47,7 +50,6 @@ def test_script_in_a_title_shows_as_text_and_never_runs(browser: Browser, tmp_pa
     assert tab.errors == [] and browser.blocked == []
 
 
-@pytest.mark.slow
 def test_demo_page_plays_every_variant_and_toggles_safe_zones(
     browser: Browser, demo_built: Path, tmp_path: Path
 ) -> None:
@@ -84,7 +86,6 @@ def test_demo_page_plays_every_variant_and_toggles_safe_zones(
     assert tab.errors == [] and browser.blocked == []
 
 
-@pytest.mark.slow
 def test_a_variant_deleted_after_build_is_shown_missing_and_the_rest_still_play(
     browser: Browser, demo_built: Path, tmp_path: Path
 ) -> None:

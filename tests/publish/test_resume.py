@@ -41,6 +41,7 @@ def _wait_for_state(path: Path, proc: subprocess.Popen[str], done) -> dict:
 
 
 @pytest.mark.parametrize("preset", ["youtube", "facebook", "facebook_reels", "x"])
+@pytest.mark.slow
 def test_sigkilled_upload_resumes_with_only_the_remainder(sandbox, random_file, tmp_path,
                                                           preset):
     platform = PRESETS[preset]
@@ -74,6 +75,7 @@ def test_sigkilled_upload_resumes_with_only_the_remainder(sandbox, random_file, 
     ("youtube", "chunk"), ("facebook", "finish"), ("facebook_reels", "finish"),
     ("x", "tweet"), ("dailymotion", "create"),
 ])
+@pytest.mark.slow
 def test_create_sent_but_answer_never_recorded_is_not_sent_again(
     sandbox, random_file, tmp_path, preset, route
 ):
@@ -102,6 +104,7 @@ def test_create_sent_but_answer_never_recorded_is_not_sent_again(
     assert sandbox.received(platform) == SIZE
 
 
+@pytest.mark.slow
 def test_dailymotion_resume_after_upload_skips_the_file(sandbox, random_file, tmp_path):
     """Dailymotion has no partial resume; once the file is up, a new process only creates."""
     sandbox.account("dailymotion")

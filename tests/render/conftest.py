@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import made_once
 from vidcamp.jobs import ClipRender, Segment, Variant
 from vidcamp.media.ffmpeg import find_ffmpeg
 from vidcamp.presets import PRESETS, Preset
@@ -136,13 +137,14 @@ def integrated_loudness(path: Path) -> float:
 
 @pytest.fixture(scope="session")
 def media(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
-    """Make (once per session) a named source with make_source's options."""
-    root = tmp_path_factory.mktemp("media")
+    """Make (once per test run, shared by the xdist workers) a named source with make_source's
+    options."""
     made: dict[str, Path] = {}
 
     def get(name: str, **kwargs: Any) -> Path:
         if name not in made:
-            made[name] = make_source(root / name, **kwargs)
+            made[name] = made_once(tmp_path_factory, name,
+                                   lambda p: make_source(p, **kwargs), sorted(kwargs.items()))
         return made[name]
 
     return get

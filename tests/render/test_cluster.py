@@ -77,6 +77,7 @@ def _manifests(root: Path) -> dict[str, Any]:
     return found
 
 
+@pytest.mark.slow
 def test_cluster_outputs_are_byte_identical_to_a_local_build(
     cluster: Any, media: Any, tmp_path: Path
 ) -> None:
@@ -191,6 +192,7 @@ def test_ctrl_c_cancels_the_build_on_every_worker(cluster: Any, tmp_path: Path) 
     assert not list(build.rglob(".*partial*"))
 
 
+@pytest.mark.slow
 def test_a_worker_with_another_render_version_is_refused_before_rendering(
     cluster: Any, media: Any, tmp_path: Path
 ) -> None:
@@ -212,6 +214,7 @@ def test_a_worker_with_another_render_version_is_refused_before_rendering(
     assert len(_scheduler_log(client)) == started  # no task was submitted
 
 
+@pytest.mark.slow
 def test_a_path_no_worker_sees_is_named_before_rendering(
     cluster: Any, media: Any, tmp_path: Path
 ) -> None:
@@ -226,6 +229,7 @@ def test_a_path_no_worker_sees_is_named_before_rendering(
     assert "token" not in message  # the build folder itself is shared here
 
 
+@pytest.mark.slow
 def test_bad_input_fails_once_not_on_every_worker(
     cluster: Any, media: Any, tmp_path: Path
 ) -> None:
@@ -241,6 +245,7 @@ def test_bad_input_fails_once_not_on_every_worker(
     assert (good.clip_dir / "wide.mp4").is_file()  # the other clip still finished
 
 
+@pytest.mark.slow
 def test_build_json_has_the_same_shape_on_a_cluster(cluster: Any, tmp_path: Path) -> None:
     local_cluster, _client = cluster
     make_source(tmp_path / "footage.mp4", size="320x240", seconds=2)

@@ -89,6 +89,7 @@ def same(r: dict[str, dict[int, Any]], name: str, t: float) -> float:
 SAME = 3.0
 
 
+@pytest.mark.slow
 def test_zoom_changes_only_its_range(rendered: dict[str, dict[int, Any]]) -> None:
     for t in (0.5, 0.98, 2.1, 3.5):
         assert same(rendered, "zoom", t) < SAME, t
@@ -98,6 +99,7 @@ def test_zoom_changes_only_its_range(rendered: dict[str, dict[int, Any]]) -> Non
     assert same(rendered, "zoom", 1.04) < same(rendered, "zoom", 1.5)
 
 
+@pytest.mark.slow
 def test_zoom_and_shake_on_a_padded_target(rendered: dict[str, dict[int, Any]]) -> None:
     def vs_pad(t: float) -> float:
         n = round(t * FPS)
@@ -109,6 +111,7 @@ def test_zoom_and_shake_on_a_padded_target(rendered: dict[str, dict[int, Any]]) 
         assert vs_pad(t) > 5 * SAME, t
 
 
+@pytest.mark.slow
 def test_progress_bar_fills_along_the_bottom(rendered: dict[str, dict[int, Any]]) -> None:
     bar_rows = slice(H - 14, H)
     for t in (0.2, 0.45):
@@ -124,12 +127,14 @@ def test_progress_bar_fills_along_the_bottom(rendered: dict[str, dict[int, Any]]
         assert above < SAME
 
 
+@pytest.mark.slow
 def test_shake_moves_the_picture_only_in_its_range(rendered: dict[str, dict[int, Any]]) -> None:
     for t in (0.9, 1.7, 3.0):
         assert same(rendered, "shake", t) < SAME, t
     assert min(same(rendered, "shake", t) for t in (1.1, 1.2, 1.3, 1.4)) > 5 * SAME
 
 
+@pytest.mark.slow
 def test_flash_whitens_its_frames_only(rendered: dict[str, dict[int, Any]]) -> None:
     for t in (1.9, 2.3):
         assert same(rendered, "flash", t) < SAME, t
@@ -137,6 +142,7 @@ def test_flash_whitens_its_frames_only(rendered: dict[str, dict[int, Any]]) -> N
         assert rendered["flash"][round(t * FPS)].mean() > 240
 
 
+@pytest.mark.slow
 def test_sticker_shows_inside_the_safe_zone_in_its_range(
     rendered: dict[str, dict[int, Any]],
 ) -> None:
@@ -153,6 +159,7 @@ def test_sticker_shows_inside_the_safe_zone_in_its_range(
     assert ys.min() >= zone.top * H - 1 and ys.max() <= H * (1 - zone.bottom) + 1
 
 
+@pytest.mark.slow
 def test_image_sticker_sits_in_the_safe_zone_corner(rendered: dict[str, dict[int, Any]]) -> None:
     from vidcamp.presets import PRESETS
 
@@ -169,6 +176,7 @@ def test_image_sticker_sits_in_the_safe_zone_corner(rendered: dict[str, dict[int
     assert abs(ys.max() - H * (1 - zone.bottom)) <= 2 and ys.min() > zone.top * H
 
 
+@pytest.mark.slow
 def test_freeze_holds_one_frame(rendered: dict[str, dict[int, Any]]) -> None:
     f = rendered["freeze"]
     held = [f[n] for n in range(30, 60)]

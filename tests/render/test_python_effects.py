@@ -67,6 +67,7 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_inversion_in_every_target_and_rerender_on_change(folder: Path) -> None:
     (render,) = campaign(folder)
     (result,) = render_all([render])

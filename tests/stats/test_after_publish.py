@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli_publish.conftest import (
     Sandbox,
     env_for,
@@ -17,6 +19,9 @@ from tests.cli_publish.conftest import (
     vidcamp,
 )
 from vidcamp.ledger import queue_posts
+
+# slow: real uploads of every platform, then stats and report processes
+pytestmark = pytest.mark.slow
 
 
 def test_published_posts_are_read_back_on_every_platform(sandbox: Sandbox,  # noqa: F811

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from benchmarks.preview_page import write_campaign
 
 from .conftest import T0, Browser, Loop, hours
+
+# slow: headless Chromium
+pytestmark = pytest.mark.slow
 
 CHART_FACTS = """() => ({
   sections: document.querySelectorAll('#vidcamp-stats').length,

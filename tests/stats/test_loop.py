@@ -7,6 +7,8 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from vidcamp.ledger import Ledger
 from vidcamp.sandbox.metrics import current, mark_gone
 
@@ -20,6 +22,7 @@ def readings_per_post(loop: Loop) -> dict[str, set[str]]:
     return times
 
 
+@pytest.mark.slow
 def test_two_due_runs_an_hour_apart_store_two_readings_per_post(loop: Loop) -> None:
     published = T0 - hours(5)
     keys = loop.publish("youtube", 60, published)
@@ -57,6 +60,7 @@ def test_two_due_runs_an_hour_apart_store_two_readings_per_post(loop: Loop) -> N
     assert views[yt][1] > views[yt][0]
 
 
+@pytest.mark.slow
 def test_a_post_that_is_not_due_is_not_fetched(loop: Loop) -> None:
     young = loop.publish("youtube", 1, T0 - hours(14), prefix="young")  # 09:30
     old = loop.publish("youtube", 1, T0 - hours(24 * 40), prefix="old")  # weekly now
@@ -83,6 +87,7 @@ def test_a_post_that_is_not_due_is_not_fetched(loop: Loop) -> None:
     assert len(readings_per_post(loop)[x_post[0]]) == 2
 
 
+@pytest.mark.slow
 def test_a_429_or_quota_answer_defers_only_that_platform(loop: Loop) -> None:
     published = T0 - hours(3)
     loop.publish("youtube", 2, published)
@@ -135,6 +140,7 @@ def test_facebook_throttling_and_dailymotion_limits_defer_those_platforms(loop: 
     assert loop.routes()["facebook.insights"] == 1  # the first answer deferred the rest
 
 
+@pytest.mark.slow
 def test_a_deleted_post_is_marked_once_and_not_asked_about_again(loop: Loop) -> None:
     published = T0 - hours(3)
     yt = loop.publish("youtube", 2, published)
@@ -196,6 +202,7 @@ def test_a_token_without_analytics_scope_skips_those_figures_with_a_hint(loop: L
     assert "youtube.analytics" not in loop.routes()
 
 
+@pytest.mark.slow
 def test_report_json_figures_match_the_sandbox(loop: Loop) -> None:
     published = T0 - hours(30)
     for platform in ("youtube", "facebook", "x", "dailymotion"):
@@ -252,6 +259,7 @@ def test_report_of_an_unknown_campaign_is_a_usage_error(loop: Loop, tmp_path: Pa
     assert "demo" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_dailymotion_views_come_from_the_asynchronous_reporting_api(loop: Loop) -> None:
     from vidcamp.credentials import load_account, save_account
 

@@ -1,5 +1,5 @@
 """Footage with known structure for the suggest tests: colour shots with cuts at known times and
-tone bursts separated by known pauses, made with ffmpeg lavfi once per test session."""
+tone bursts separated by known pauses, made with ffmpeg lavfi once per test run."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import made_once
 from vidcamp.media.generate import generate_structured
 
 os.environ.setdefault("VIDCAMP_X264_PRESET", "ultrafast")
@@ -49,15 +50,15 @@ def _known(path: Path, with_audio: bool) -> Known:
 
 @pytest.fixture(scope="session")
 def structured(tmp_path_factory: pytest.TempPathFactory) -> Known:
-    path = tmp_path_factory.mktemp("footage") / "talk.mp4"
-    generate_structured(path, shots=SHOTS, bursts=BURSTS)
+    path = made_once(tmp_path_factory, "talk.mp4",
+                     lambda p: generate_structured(p, shots=SHOTS, bursts=BURSTS), SHOTS, BURSTS)
     return _known(path, True)
 
 
 @pytest.fixture(scope="session")
 def silent_film(tmp_path_factory: pytest.TempPathFactory) -> Known:
-    path = tmp_path_factory.mktemp("footage") / "silent.mp4"
-    generate_structured(path, shots=SHOTS, bursts=None)
+    path = made_once(tmp_path_factory, "silent.mp4",
+                     lambda p: generate_structured(p, shots=SHOTS, bursts=None), SHOTS)
     return _known(path, False)
 
 

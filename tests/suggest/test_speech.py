@@ -14,6 +14,9 @@ from tests.suggest.conftest import run_cli
 from vidcamp.media.ffmpeg import find_ffmpeg
 from vidcamp.media.generate import generate_structured
 
+# slow: Whisper transcription of generated footage
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "speech"
 GAP = 1.5  # seconds of silence between the three sentences
 

@@ -33,6 +33,7 @@ targets:
 """
 
 
+@pytest.mark.slow
 def test_new_campaign_validates_and_builds(
     structured: Known, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -51,6 +51,7 @@ def _block_faster_whisper(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "faster_whisper", None)
 
 
+@pytest.mark.slow
 def test_transcript_written_once_edited_then_rebuilt_from_cache(
     talk: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -107,6 +108,7 @@ def test_missing_extra_is_one_line_saying_how_to_install(
     assert 'no transcript yet and word captions need the transcribe extra: pip install' in res.output
 
 
+@pytest.mark.slow
 def test_no_speech_leaves_captions_empty_and_the_render_goes_on(
     tmp_path: Path, whisper_base: Path
 ) -> None:

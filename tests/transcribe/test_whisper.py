@@ -35,6 +35,7 @@ def _reference(lang: str) -> dict:
     return json.loads((FIXTURES / f"{lang}.reference.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_english_fixture_word_error_rate_and_boundaries(whisper_base: Path) -> None:
     ref = _reference("en")
     result = transcribe_clip(FIXTURES / "en.wav", [Segment(0.0, 9.0)], language="en",
@@ -52,6 +53,7 @@ def test_english_fixture_word_error_rate_and_boundaries(whisper_base: Path) -> N
     assert result.transcribed == 1 and result.transcript.language == "en"
 
 
+@pytest.mark.slow
 def test_italian_fixture_is_transcribed_as_italian(whisper_base: Path) -> None:
     ref = _reference("it")
     result = transcribe_clip(FIXTURES / "it.wav", [Segment(0.0, 7.2)], language="auto",
@@ -62,6 +64,7 @@ def test_italian_fixture_is_transcribed_as_italian(whisper_base: Path) -> None:
     assert len(heard & said) >= len(said) * 0.7, heard
 
 
+@pytest.mark.slow
 def test_cut_segments_land_on_the_clip_timeline_and_are_cached(whisper_base: Path) -> None:
     ref = {w["word"]: w for w in _reference("en")["words"]}
     cut = [Segment(0.0, 3.1), Segment(5.75, 8.7)]  # "... fox jumps" and "then ... dinner"

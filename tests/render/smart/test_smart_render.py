@@ -37,6 +37,7 @@ def camera(clip: ClipRender, target: str = "shorts") -> CameraPlan:
     return plan_smart(clip, probe(clip.source), list(clip.variants)).plans[target]
 
 
+@pytest.mark.slow
 def test_moving_face_stays_inside_the_rendered_crop(
     footage: Callable[[str], Path], tmp_path: Path
 ) -> None:
@@ -53,6 +54,7 @@ def test_moving_face_stays_inside_the_rendered_crop(
     assert {s.mode for s in plan.shots} == {"follow"}
 
 
+@pytest.mark.slow
 def test_still_subject_crop_does_not_move(
     footage: Callable[[str], Path], tmp_path: Path
 ) -> None:
@@ -88,6 +90,7 @@ def two_faces(footage: Callable[[str], Path], tmp_path_factory: pytest.TempPathF
     return render(footage("two"), out, variants, 3.0)
 
 
+@pytest.mark.slow
 def test_two_faces_split_shows_both_faces(two_faces: ClipRender) -> None:
     plan = camera(two_faces, "split")
     assert [s.mode for s in plan.shots] == ["split"]
@@ -98,6 +101,7 @@ def test_two_faces_split_shows_both_faces(two_faces: ClipRender) -> None:
     assert len(both) >= 0.98 * len(seen), f"{len(both)}/{len(seen)} frames show both faces"
 
 
+@pytest.mark.slow
 def test_two_faces_wide_is_one_crop_holding_both(two_faces: ClipRender) -> None:
     import cv2
     import numpy as np
@@ -118,6 +122,7 @@ def test_two_faces_wide_is_one_crop_holding_both(two_faces: ClipRender) -> None:
     assert float(out[: top - 4].mean()) < 20  # letterboxed with the pad colour (black)
 
 
+@pytest.mark.slow
 def test_two_faces_blur_is_the_blurred_fill(two_faces: ClipRender) -> None:
     import numpy as np
 
@@ -127,6 +132,7 @@ def test_two_faces_blur_is_the_blurred_fill(two_faces: ClipRender) -> None:
     assert float(np.abs(smart - plain).mean()) < 2
 
 
+@pytest.mark.slow
 def test_shot_change_jumps_at_the_cut(footage: Callable[[str], Path], tmp_path: Path) -> None:
     clip = render(footage("cut"), tmp_path, [smart_variant(tmp_path)], 4.0)
     plan = camera(clip)
