@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.publish.common import CHUNK, sha256
 
@@ -28,6 +29,7 @@ def _assert_no_secret(sandbox, text: str, extra: list[str] = ()) -> None:
         assert secret not in text
 
 
+@pytest.mark.slow
 def test_upload_json_with_refresh_and_retries_leaks_no_token(sandbox, random_file):
     account = sandbox.account("x")
     old = sandbox.entry(account)
