@@ -250,6 +250,16 @@ class Flow:
         raise NotImplementedError
 
 
+class EditFlow(Flow):
+    """Base of a flow that changes a published post: no file, nothing of the upload's state.
+
+    A platform's edit class derives from this and from its upload flow (for ``classify``)."""
+
+    def __init__(self, request: EditRequest) -> None:
+        self.edit = request
+        self.state = {"platform": self.platform, "phase": "edit"}
+
+
 @dataclass(frozen=True)
 class OAuthEndpoints:
     """A platform's authorisation-code flow: where to send the user, where to trade the code."""
@@ -312,18 +322,22 @@ class StandardRefresher:
         return new
 
 
-class FlowBuilder(Protocol):
-    """Builds a platform's upload flow for one request (resuming from ``resume`` if given)."""
+@dataclass(frozen=True)
+class FlowArgs:
+    """What one upload flow is built from: the request, its preset, the account's credentials
+    entry, the chunk size, and the saved state to resume from (None: a fresh upload)."""
 
-    def __call__(
-        self,
-        request: UploadRequest,
-        preset: Preset,
-        entry: dict[str, Any],
-        *,
-        chunk_size: int,
-        resume: dict[str, Any] | None = None,
-    ) -> Flow: ...
+    request: UploadRequest
+    preset: Preset
+    entry: dict[str, Any]
+    chunk_size: int
+    resume: dict[str, Any] | None = None
+
+
+class FlowBuilder(Protocol):
+    """Builds a platform's upload flow for one request (resuming from ``args.resume`` if given)."""
+
+    def __call__(self, args: FlowArgs) -> Flow: ...
 
 
 class EditBuilder(Protocol):

@@ -22,13 +22,14 @@ from datetime import timedelta
 from typing import Any
 
 from vidcamp.errors import PermanentPublishError
-from vidcamp.presets import Preset
 from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
+    EditFlow,
     Failure,
     FileSlice,
     Flow,
+    FlowArgs,
     FlowGen,
     Multipart,
     PlatformClient,
@@ -46,16 +47,9 @@ API = "https://api.dailymotion.com"
 LIMIT_RETRY = timedelta(hours=1)
 
 
-def build_flow(
-    request: UploadRequest,
-    preset: Preset,
-    entry: dict[str, Any],
-    *,
-    chunk_size: int,
-    resume: dict[str, Any] | None = None,
-) -> DailymotionFlow:
-    channel = str(entry.get("channel") or "news")
-    return DailymotionFlow(request, channel=channel, resume=resume)
+def build_flow(args: FlowArgs) -> DailymotionFlow:
+    channel = str(args.entry.get("channel") or "news")
+    return DailymotionFlow(args.request, channel=channel, resume=args.resume)
 
 
 class DailymotionFlow(Flow):
@@ -179,13 +173,9 @@ class DailymotionFlow(Flow):
         return Failure("permanent", what)
 
 
-class DailymotionEdit(DailymotionFlow):
+class DailymotionEdit(EditFlow, DailymotionFlow):
     """``POST /video/{id}`` with ``title`` and/or ``thumbnail_url`` (the image uploaded first,
     through ``/file/upload`` like a video)."""
-
-    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
-        self.edit = request
-        self.state = {"platform": "dailymotion", "phase": "edit"}
 
     def steps(self) -> FlowGen:
         r = self.edit

@@ -33,9 +33,11 @@ from vidcamp.presets import Preset
 from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
+    EditFlow,
     Failure,
     FileSlice,
     Flow,
+    FlowArgs,
     FlowGen,
     Multipart,
     PlatformClient,
@@ -56,20 +58,14 @@ _RETRY_SUBCODES = {6000, 1363019, 1363030}
 WRONG_OFFSET = 1363037
 
 
-def build_flow(
-    request: UploadRequest,
-    preset: Preset,
-    entry: dict[str, Any],
-    *,
-    chunk_size: int,
-    resume: dict[str, Any] | None = None,
-) -> FacebookFlow:
-    page_id = str(entry.get("page_id") or "")
+def build_flow(args: FlowArgs) -> FacebookFlow:
+    page_id = str(args.entry.get("page_id") or "")
     if not page_id:
         from vidcamp.errors import CredentialsError
 
         raise CredentialsError("facebook account has no page_id in the credentials file")
-    return FacebookFlow(request, preset, page_id, chunk_size=chunk_size, resume=resume)
+    return FacebookFlow(args.request, args.preset, page_id, chunk_size=args.chunk_size,
+                        resume=args.resume)
 
 
 class FacebookFlow(Flow):
@@ -286,12 +282,8 @@ def _int(value: Any) -> int:
         return 0
 
 
-class FacebookEdit(FacebookFlow):
+class FacebookEdit(EditFlow, FacebookFlow):
     """Video node update (``name``) and/or a preferred thumbnail (``/{video}/thumbnails``)."""
-
-    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
-        self.edit = request
-        self.state = {"platform": "facebook", "phase": "edit"}
 
     def steps(self) -> FlowGen:
         r = self.edit

@@ -24,13 +24,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vidcamp.errors import PermanentPublishError
-from vidcamp.presets import Preset
 from vidcamp.publish import UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     Failure,
     FileSlice,
     Flow,
+    FlowArgs,
     FlowGen,
     Multipart,
     PlatformClient,
@@ -47,17 +47,10 @@ MAX_SEGMENTS = 1000
 SKEW = 300  # seconds of clock difference tolerated between us and X
 
 
-def build_flow(
-    request: UploadRequest,
-    preset: Preset,
-    entry: dict[str, Any],
-    *,
-    chunk_size: int,
-    resume: dict[str, Any] | None = None,
-) -> XFlow:
-    if request.publish_at is not None:
+def build_flow(args: FlowArgs) -> XFlow:
+    if args.request.publish_at is not None:
         raise PermanentPublishError("x: posts cannot be scheduled through the API (publish_at)")
-    return XFlow(request, chunk_size=chunk_size, resume=resume)
+    return XFlow(args.request, chunk_size=args.chunk_size, resume=args.resume)
 
 
 CLIENT = PlatformClient("x", build_flow)

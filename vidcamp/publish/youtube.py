@@ -27,9 +27,11 @@ from vidcamp.presets import Preset
 from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
+    EditFlow,
     Failure,
     FileSlice,
     Flow,
+    FlowArgs,
     FlowGen,
     PlatformClient,
     Reply,
@@ -53,15 +55,8 @@ _RETRY_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "backendError"}
 _REFRESH_REASONS = {"authError", "unauthorized", "expired"}
 
 
-def build_flow(
-    request: UploadRequest,
-    preset: Preset,
-    entry: dict[str, Any],
-    *,
-    chunk_size: int,
-    resume: dict[str, Any] | None = None,
-) -> YouTubeFlow:
-    return YouTubeFlow(request, preset, chunk_size=chunk_size, resume=resume)
+def build_flow(args: FlowArgs) -> YouTubeFlow:
+    return YouTubeFlow(args.request, args.preset, chunk_size=args.chunk_size, resume=args.resume)
 
 
 def video_resource(request: UploadRequest) -> dict[str, Any]:
@@ -235,12 +230,8 @@ def _acknowledged(value: str | None) -> int:
     return int(match.group(2)) + 1 if match else 0
 
 
-class YouTubeEdit(YouTubeFlow):
+class YouTubeEdit(EditFlow, YouTubeFlow):
     """``videos.update`` (part=snippet, the whole snippet) and/or ``thumbnails.set``."""
-
-    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
-        self.edit = request
-        self.state = {"platform": "youtube", "phase": "edit"}
 
     def steps(self) -> FlowGen:
         r = self.edit
