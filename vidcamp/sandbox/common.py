@@ -244,6 +244,14 @@ def fault_answer(platform: str, fault: dict[str, Any] | None) -> None:
         raise fb_error("(#100) Invalid parameter", 100)
 
 
+def enter_authorised(state: SandboxState, req: Request, platform: str, step: str,
+                     token: Callable[[Request], str] = Request.bearer) -> Account:
+    """Enter ``step`` of ``platform``: answer the fault set for it, if any, then the account
+    owning the request's token (``token`` reads it: the bearer token unless said otherwise)."""
+    fault_answer(platform, req.enter(platform, step))
+    return account_for(state, req, platform, token(req))
+
+
 def account_for(state: SandboxState, req: Request, platform: str, token: str) -> Account:
     """The account owning ``token``; a fault may expire or revoke it first; 401 if invalid."""
     acct = state.by_token(token)

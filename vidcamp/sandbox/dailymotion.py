@@ -12,6 +12,7 @@ from vidcamp.sandbox.common import (
     account_for,
     authorize,
     dm_error,
+    enter_authorised,
     fault_answer,
     ok,
     route,
@@ -32,8 +33,7 @@ _DM = "api.dailymotion.com"
 
 @route("GET", _DM, r"/file/upload")
 def dm_file_upload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("dailymotion", req.enter("dailymotion", "file_upload"))
-    acct = account_for(state, req, "dailymotion", req.bearer())
+    acct = enter_authorised(state, req, "dailymotion", "file_upload")
     uuid = secrets.token_hex(16)
     with state.lock:
         state.uploads[uuid] = Upload(uuid, "dailymotion", acct.name, -1)
@@ -76,8 +76,7 @@ def dm_upload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
 @route("POST", _DM, r"/me/videos")
 def dm_create(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     form = req.form()
-    fault_answer("dailymotion", req.enter("dailymotion", "create"))
-    acct = account_for(state, req, "dailymotion", req.bearer())
+    acct = enter_authorised(state, req, "dailymotion", "create")
     url = form.get("url", "")
     uuid = url.rsplit("/", 1)[-1].removesuffix(".mp4")
     with state.lock:
@@ -107,8 +106,7 @@ def dm_create(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
 
 @route("GET", _DM, r"/me/videos")
 def dm_list(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("dailymotion", req.enter("dailymotion", "list"))
-    acct = account_for(state, req, "dailymotion", req.bearer())
+    acct = enter_authorised(state, req, "dailymotion", "list")
     fields = [f for f in req.query.get("fields", "id").split(",") if f]
     limit = int(req.query.get("limit", 10))
     with state.lock:
@@ -139,8 +137,7 @@ def dm_video(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
 def dm_edit(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     """Edit a video: ``title`` and/or ``thumbnail_url`` (an uploaded file's url)."""
     form = req.form()
-    fault_answer("dailymotion", req.enter("dailymotion", "edit"))
-    acct = account_for(state, req, "dailymotion", req.bearer())
+    acct = enter_authorised(state, req, "dailymotion", "edit")
     video_id = req.path.rsplit("/", 1)[1]
     changes: list[tuple[str, str]] = []
     if form.get("title"):

@@ -14,6 +14,7 @@ from vidcamp.sandbox.common import (
     Result,
     account_for,
     authorize,
+    enter_authorised,
     fault_answer,
     fb_error,
     ok,
@@ -52,8 +53,8 @@ def _fb_page(state: SandboxState, req: Request, acct: Account, page: str) -> Non
 def fb_reels(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     form = req.form()
     phase = form.get("upload_phase", "")
-    fault_answer("facebook", req.enter("facebook", "finish" if phase == "finish" else "start"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "finish" if phase == "finish" else "start",
+                            token=_fb_token)
     page = req.path.split("/")[2]
     _fb_page(state, req, acct, page)
     if phase == "start":
@@ -130,8 +131,7 @@ def fb_rupload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> 
 
 @route("GET", _FB, _V + r"/(\d+)")
 def fb_status(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("facebook", req.enter("facebook", "status"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "status", token=_fb_token)
     video_id = req.path.rsplit("/", 1)[1]
     with state.lock:
         up = state.uploads.get(video_id)
@@ -157,8 +157,8 @@ def fb_videos(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
         return _fb_transfer(state, req, page)
     form = req.form()
     phase = form.get("upload_phase", "")
-    fault_answer("facebook", req.enter("facebook", "finish" if phase == "finish" else "start"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "finish" if phase == "finish" else "start",
+                            token=_fb_token)
     _fb_page(state, req, acct, page)
     chunk = int(state.settings["facebook_chunk_size"])
     if phase == "start":
@@ -232,8 +232,7 @@ def _fb_transfer(state: SandboxState, req: Request, page: str) -> Result:
 def fb_edit(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     """Video node update: ``name`` (the title)."""
     form = req.form()
-    fault_answer("facebook", req.enter("facebook", "edit"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "edit", token=_fb_token)
     if not form.get("name"):
         raise fb_error("(#100) nothing to update", 100)
     if state.edit_post("facebook", acct.name, req.path.rsplit("/", 1)[1], "title",

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 from vidcamp.sandbox.common import (
     Request,
     Result,
-    account_for,
     authorize,
-    fault_answer,
+    enter_authorised,
     ok,
     route,
     token_endpoint,
@@ -34,8 +33,7 @@ _X = "api.x.com"
 
 @route("POST", _X, r"/2/media/upload/initialize")
 def x_initialize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "initialize"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "initialize")
     body = req.json()
     total = int(body.get("total_bytes") or 0)
     if body.get("media_type") != "video/mp4" or total <= 0:
@@ -58,8 +56,7 @@ def _x_media(state: SandboxState, acct: Account, media_id: str) -> Upload:
 
 @route("POST", _X, r"/2/media/upload/(\d+)/append")
 def x_append(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "append"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "append")
     up = _x_media(state, acct, req.path.split("/")[4])
     holder: dict[str, Any] = {}
 
@@ -92,8 +89,7 @@ def x_append(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
 
 @route("POST", _X, r"/2/media/upload/(\d+)/finalize")
 def x_finalize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "finalize"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "finalize")
     up = _x_media(state, acct, req.path.split("/")[4])
     if up.stored != up.size:
         raise x_error(400, "Invalid Request",
@@ -136,8 +132,7 @@ def _x_info(state: SandboxState, up: Upload, poll: bool) -> dict[str, Any]:
 
 @route("GET", _X, r"/2/media/upload")
 def x_status(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "status"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "status")
     if req.query.get("command") != "STATUS":
         raise x_error(400, "Invalid Request", "command=STATUS required")
     up = _x_media(state, acct, req.query.get("media_id", ""))
@@ -147,8 +142,7 @@ def x_status(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
 
 @route("POST", _X, r"/2/tweets")
 def x_tweet(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "tweet"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "tweet")
     body = req.json()
     ids = (body.get("media") or {}).get("media_ids") or []
     if len(ids) != 1:
@@ -169,15 +163,13 @@ def x_tweet(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Res
 
 @route("GET", _X, r"/2/users/me")
 def x_me(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "me"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "me")
     return ok({"data": {"id": acct.user_id, "name": acct.name, "username": acct.username}})
 
 
 @route("GET", _X, r"/2/users/(\d+)/tweets")
 def x_timeline(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "timeline"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "timeline")
     if req.path.split("/")[3] != acct.user_id:
         raise x_error(403, "Forbidden", "not your timeline")
     limit = int(req.query.get("max_results", 10))

@@ -12,6 +12,7 @@ from vidcamp.sandbox.common import (
     Result,
     account_for,
     authorize,
+    enter_authorised,
     fault_answer,
     ok,
     route,
@@ -33,8 +34,7 @@ _YT = "www.googleapis.com"
 
 @route("POST", _YT, "/upload/youtube/v3/videos")
 def yt_session(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("youtube", req.enter("youtube", "session"))
-    acct = account_for(state, req, "youtube", req.bearer())
+    acct = enter_authorised(state, req, "youtube", "session")
     if req.query.get("uploadType") != "resumable":
         raise yt_error(400, "invalidUploadType", "uploadType must be resumable")
     size = int(req.headers.get("X-Upload-Content-Length") or -1)
@@ -120,8 +120,7 @@ def yt_put(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Resu
 
 @route("POST", _YT, "/upload/youtube/v3/thumbnails/set")
 def yt_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("youtube", req.enter("youtube", "thumbnail"))
-    acct = account_for(state, req, "youtube", req.bearer())
+    acct = enter_authorised(state, req, "youtube", "thumbnail")
     if req.headers.get("Content-Type") not in ("image/jpeg", "image/png"):
         raise yt_error(400, "invalidImage", "thumbnail must be image/jpeg or image/png")
     image = req.body.read_all(limit=2 * 1024 * 1024)
@@ -137,8 +136,7 @@ def yt_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -
 @route("PUT", _YT, "/youtube/v3/videos")
 def yt_update(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     """``videos.update``: the snippet is replaced whole; title and categoryId are required."""
-    fault_answer("youtube", req.enter("youtube", "edit"))
-    acct = account_for(state, req, "youtube", req.bearer())
+    acct = enter_authorised(state, req, "youtube", "edit")
     if req.query.get("part") != "snippet":
         raise yt_error(400, "invalidPart", "part=snippet expected")
     body = req.json()
