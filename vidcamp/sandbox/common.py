@@ -360,3 +360,17 @@ def authorize(state: SandboxState, req: Request, platform: str) -> Result:
                              "code_challenge": q.get("code_challenge", "")}
     location = add_query(redirect, {"code": code, "state": q.get("state", "")})
     return ok({"redirect": location}, 302, {"Location": location})
+
+
+def oauth_routes(platform: str, *, token: tuple[str, str, str],
+                 consent: tuple[str, str, str]) -> None:
+    """Route a platform's OAuth token endpoint and consent page, each ``(method, host, path)``."""
+
+    def token_handler(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+        return token_endpoint(state, req, platform)
+
+    def consent_handler(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+        return authorize(state, req, platform)
+
+    route(*token)(token_handler)
+    route(*consent)(consent_handler)

@@ -10,20 +10,15 @@ from vidcamp.sandbox.common import (
     Request,
     Result,
     account_for,
-    authorize,
     dm_error,
     enter_authorised,
     fault_answer,
+    oauth_routes,
     ok,
     route,
-    token_endpoint,
 )
 from vidcamp.sandbox.multipart import boundary_of, read_multipart
-from vidcamp.sandbox.state import (
-    SandboxState,
-    Upload,
-    UploadWriter,
-)
+from vidcamp.sandbox.state import SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
@@ -157,11 +152,5 @@ def dm_edit(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Res
     return ok({"id": video_id})
 
 
-@route("POST", _DM, r"/oauth/token")
-def dm_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return token_endpoint(state, req, "dailymotion")
-
-
-@route("GET", "www.dailymotion.com", r"/oauth/authorize")
-def dm_authorize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return authorize(state, req, "dailymotion")
+oauth_routes("dailymotion", token=("POST", _DM, r"/oauth/token"),
+             consent=("GET", "www.dailymotion.com", r"/oauth/authorize"))

@@ -13,22 +13,15 @@ from vidcamp.sandbox.common import (
     Request,
     Result,
     account_for,
-    authorize,
     enter_authorised,
     fault_answer,
     fb_error,
+    oauth_routes,
     ok,
     route,
-    token_endpoint,
 )
 from vidcamp.sandbox.multipart import boundary_of, read_multipart
-from vidcamp.sandbox.state import (
-    Account,
-    Answer,
-    SandboxState,
-    Upload,
-    UploadWriter,
-)
+from vidcamp.sandbox.state import Account, Answer, SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
@@ -265,10 +258,6 @@ def fb_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -
     return ok({"success": True})
 
 
-@route("GET", _FB, _V + r"/oauth/access_token")
-def fb_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return token_endpoint(state, req, "facebook")
-
 
 @route("GET", _FB, _V + r"/me/accounts")
 def fb_pages(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
@@ -277,6 +266,5 @@ def fb_pages(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
                           "access_token": acct.access_token, "category": "Brand"}]})
 
 
-@route("GET", "www.facebook.com", _V + r"/dialog/oauth")
-def fb_authorize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return authorize(state, req, "facebook")
+oauth_routes("facebook", token=("GET", _FB, _V + r"/oauth/access_token"),
+             consent=("GET", "www.facebook.com", _V + r"/dialog/oauth"))

@@ -9,26 +9,27 @@ from typing import TYPE_CHECKING, Any
 from vidcamp.sandbox.common import (
     Request,
     Result,
-    authorize,
     enter_authorised,
+    oauth_routes,
     ok,
     route,
-    token_endpoint,
     x_error,
 )
 from vidcamp.sandbox.multipart import boundary_of, read_multipart
-from vidcamp.sandbox.state import (
-    X_MAX_SEGMENT,
-    Account,
-    SandboxState,
-    Upload,
-    UploadWriter,
-)
+from vidcamp.sandbox.state import X_MAX_SEGMENT, Account, SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
 
 _X = "api.x.com"
+
+
+def _x_media(state: SandboxState, acct: Account, media_id: str) -> Upload:
+    with state.lock:
+        up = state.uploads.get(media_id)
+    if up is None or up.platform != "x" or up.account != acct.name:
+        raise x_error(400, "Invalid Request", "media_id not found")
+    return up
 
 
 @route("POST", _X, r"/2/media/upload/initialize")
@@ -44,14 +45,6 @@ def x_initialize(state: SandboxState, server: SandboxHTTPServer, req: Request) -
                                          meta={"next": 0, "media_key": f"7_{media_id}"})
     return ok({"data": {"id": media_id, "media_key": f"7_{media_id}",
                          "expires_after_secs": 86400}})
-
-
-def _x_media(state: SandboxState, acct: Account, media_id: str) -> Upload:
-    with state.lock:
-        up = state.uploads.get(media_id)
-    if up is None or up.platform != "x" or up.account != acct.name:
-        raise x_error(400, "Invalid Request", "media_id not found")
-    return up
 
 
 @route("POST", _X, r"/2/media/upload/(\d+)/append")
@@ -194,11 +187,5 @@ def x_timeline(state: SandboxState, server: SandboxHTTPServer, req: Request) -> 
     return ok({"data": data, "meta": {"result_count": len(data)}})
 
 
-@route("POST", _X, r"/2/oauth2/token")
-def x_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return token_endpoint(state, req, "x")
-
-
-@route("GET", "x.com", r"/i/oauth2/authorize")
-def x_authorize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return authorize(state, req, "x")
+oauth_routes("x", token=("POST", _X, r"/2/oauth2/token"),
+             consent=("GET", "x.com", r"/i/oauth2/authorize"))

@@ -11,20 +11,14 @@ from vidcamp.sandbox.common import (
     Request,
     Result,
     account_for,
-    authorize,
     enter_authorised,
     fault_answer,
+    oauth_routes,
     ok,
     route,
-    token_endpoint,
     yt_error,
 )
-from vidcamp.sandbox.state import (
-    YT_QUANTUM,
-    SandboxState,
-    Upload,
-    UploadWriter,
-)
+from vidcamp.sandbox.state import YT_QUANTUM, SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
@@ -154,11 +148,5 @@ def yt_update(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
     return ok({"kind": "youtube#video", "id": body["id"], "snippet": snippet})
 
 
-@route("POST", "oauth2.googleapis.com", "/token")
-def yt_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return token_endpoint(state, req, "youtube")
-
-
-@route("GET", "accounts.google.com", "/o/oauth2/v2/auth")
-def yt_authorize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return authorize(state, req, "youtube")
+oauth_routes("youtube", token=("POST", "oauth2.googleapis.com", "/token"),
+             consent=("GET", "accounts.google.com", "/o/oauth2/v2/auth"))
