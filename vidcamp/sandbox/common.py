@@ -18,10 +18,10 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from vidcamp.sandbox.multipart import boundary_of, read_multipart
+from vidcamp.sandbox.multipart import FileSink, boundary_of, read_multipart
 from vidcamp.sandbox.state import BLOCK, Account, Answer, Dropped, SandboxState
 
 if TYPE_CHECKING:
@@ -128,6 +128,23 @@ class Request:
         if value.lower().startswith(scheme.lower() + " "):
             return value[len(scheme) + 1:].strip()
         return ""
+
+
+SinkT = TypeVar("SinkT", bound=FileSink)
+
+
+def receive_file(req: Request, open_file: Callable[[str, str, dict[str, str]], SinkT]
+                 ) -> SinkT | None:
+    """Read the multipart body, streaming its file part to the sink ``open_file`` opens: that
+    sink (the last, if several file parts came), or None when no file part came."""
+    opened: list[SinkT] = []
+
+    def open_and_keep(name: str, filename: str, fields: dict[str, str]) -> SinkT:
+        opened.append(open_file(name, filename, fields))
+        return opened[-1]
+
+    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_and_keep)
+    return opened[-1] if opened else None
 
 
 class ImageSink:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vidcamp.sandbox.common import (
     Request,
@@ -15,9 +15,9 @@ from vidcamp.sandbox.common import (
     fault_answer,
     oauth_routes,
     ok,
+    receive_file,
     route,
 )
-from vidcamp.sandbox.multipart import boundary_of, read_multipart
 from vidcamp.sandbox.state import SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
@@ -45,18 +45,16 @@ def dm_upload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
         up = state.uploads.get(req.query.get("uuid", ""))
     if up is None or up.complete:
         raise dm_error(400, "invalid_parameter", "unknown or used upload_url")
-    holder: dict[str, Any] = {}
+    filenames: list[str] = []
 
     def open_file(name: str, filename: str, fields: dict[str, str]) -> UploadWriter:
         if name != "file":
             raise dm_error(400, "invalid_parameter", "the file field is `file`")
         up.size = 1 << 62  # unknown until the part ends
-        writer = UploadWriter(state, up, 0, atomic=True)
-        holder["writer"], holder["name"] = writer, filename
-        return writer
+        filenames.append(filename)
+        return UploadWriter(state, up, 0, atomic=True)
 
-    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
-    writer: UploadWriter | None = holder.get("writer")
+    writer = receive_file(req, open_file)
     if writer is None:
         raise dm_error(400, "invalid_parameter", "file part required")
     writer.finish()
@@ -64,7 +62,7 @@ def dm_upload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
     up.complete = True
     up.requests += 1
     url = f"{server.root}/upload.dailymotion.com/files/{up.id}.mp4"
-    return ok({"acodec": "AAC", "format": "MPEG-4", "name": holder["name"],
+    return ok({"acodec": "AAC", "format": "MPEG-4", "name": filenames[-1],
                 "size": str(up.size), "url": url, "hash": up.hasher.hexdigest()[:40]})
 
 

@@ -18,9 +18,9 @@ from vidcamp.sandbox.common import (
     fb_error,
     oauth_routes,
     ok,
+    receive_file,
     route,
 )
-from vidcamp.sandbox.multipart import boundary_of, read_multipart
 from vidcamp.sandbox.state import Account, Answer, SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
@@ -204,11 +204,10 @@ def _fb_transfer(state: SandboxState, req: Request, page: str) -> Result:
                            data={"start_offset": str(up.stored),
                                  "end_offset": str(expected_end)})
         writer = UploadWriter(state, up, start, atomic=True)
-        holder["writer"], holder["up"], holder["end"] = writer, up, expected_end
+        holder["up"], holder["end"] = up, expected_end
         return writer
 
-    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
-    writer: UploadWriter | None = holder.get("writer")
+    writer = receive_file(req, open_file)
     if writer is None:
         raise fb_error("(#100) video_file_chunk required", 100)
     up = holder["up"]
@@ -244,13 +243,12 @@ def fb_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -
         if name != "source":
             raise fb_error(f"(#100) unexpected file field {name}", 100)
         holder["acct"] = account_for(state, req, "facebook", fields.get("access_token", ""))
-        holder["sink"] = ImageSink()
-        return holder["sink"]
+        return ImageSink()
 
-    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
-    if "sink" not in holder:
+    sink = receive_file(req, open_file)
+    if sink is None:
         raise fb_error("(#100) source required", 100)
-    digest = hashlib.sha256(bytes(holder["sink"].data)).hexdigest()
+    digest = hashlib.sha256(bytes(sink.data)).hexdigest()
     video_id = req.path.split("/")[2]
     if state.edit_post("facebook", holder["acct"].name, video_id, "thumbnail_sha256",
                        digest) is None:

@@ -12,10 +12,10 @@ from vidcamp.sandbox.common import (
     enter_authorised,
     oauth_routes,
     ok,
+    receive_file,
     route,
     x_error,
 )
-from vidcamp.sandbox.multipart import boundary_of, read_multipart
 from vidcamp.sandbox.state import X_MAX_SEGMENT, Account, SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def x_initialize(state: SandboxState, server: SandboxHTTPServer, req: Request) -
 def x_append(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     acct = enter_authorised(state, req, "x", "append")
     up = _x_media(state, acct, req.path.split("/")[4])
-    holder: dict[str, Any] = {}
+    indexes: list[int] = []
 
     def open_file(name: str, filename: str, fields: dict[str, str]) -> UploadWriter:
         index = int(fields.get("segment_index", -1))
@@ -64,17 +64,16 @@ def x_append(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
                               atomic=True)
         if index < up.meta["next"]:
             writer.duplicate = True
-        holder["writer"], holder["index"] = writer, index
+        indexes.append(index)
         return writer
 
-    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
-    writer: UploadWriter | None = holder.get("writer")
+    writer = receive_file(req, open_file)
     if writer is None:
         raise x_error(400, "Invalid Request", "media part required")
     if writer.length > X_MAX_SEGMENT:
         raise x_error(400, "Invalid Request", "segment larger than 5 MB")
     writer.finish()
-    if holder["index"] == up.meta["next"]:
+    if indexes[-1] == up.meta["next"]:
         up.meta["next"] += 1
     up.requests += 1
     return ok(None, 204)
