@@ -275,6 +275,18 @@ class OAuthEndpoints:
     token_method: Literal["POST", "GET"] = "POST"
 
 
+def token_fields(answer: dict[str, Any]) -> dict[str, str]:
+    """What a token endpoint's answer sets in a credentials entry: the access token, a new
+    refresh token if one came, and when the access token expires if the platform said."""
+    fields = {"access_token": answer["access_token"]}
+    if answer.get("refresh_token"):
+        fields["refresh_token"] = answer["refresh_token"]
+    when = expires_at(answer.get("expires_in"))
+    if when:
+        fields["expires_at"] = when
+    return fields
+
+
 def expires_at(expires_in: Any) -> str | None:
     """ISO time ``expires_in`` seconds from now (None when the platform gave no lifetime)."""
     try:
@@ -311,12 +323,7 @@ class StandardRefresher:
 
     def refreshed_entry(self, entry: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
         new = dict(entry)
-        new["access_token"] = answer["access_token"]
-        if answer.get("refresh_token"):
-            new["refresh_token"] = answer["refresh_token"]
-        when = expires_at(answer.get("expires_in"))
-        if when:
-            new["expires_at"] = when
+        new.update(token_fields(answer))
         if answer.get("scope"):
             new["scope"] = str(answer["scope"])  # what is granted now (vidcamp doctor reads it)
         return new
