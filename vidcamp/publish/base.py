@@ -243,6 +243,33 @@ class Flow:
         self.state.update(changes)
         return Checkpoint(dict(self.state))
 
+    def _create_once(
+        self,
+        sent: str,
+        find: Callable[[], FlowGen],
+        create: Callable[[], Call],
+        created_id: Callable[[Reply], str | None],
+        id_key: str,
+        intent: Callable[[], dict[str, Any]] = dict,
+    ) -> FlowGen:
+        """Create the post never twice: ``sent`` (with ``intent()``) is checkpointed before the
+        first ``create()`` is sent; once it is set (a resumed process, an answer lost), ``find()``
+        looks for the post first and adopts its id. Sends again until an answer gives an id."""
+        while True:
+            if self.state.get(sent):  # it may have arrived: look for it first
+                found = yield from find()
+                if found:
+                    self.state[id_key] = found
+                    return
+            else:
+                yield self._checkpoint(**{sent: True}, **intent())
+            reply = yield create()
+            assert reply is not None
+            new_id = created_id(reply)
+            if new_id:
+                self.state[id_key] = new_id
+                return
+
     def steps(self) -> FlowGen:  # pragma: no cover - abstract
         raise NotImplementedError
 

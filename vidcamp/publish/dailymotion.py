@@ -19,7 +19,7 @@ are two posts.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
 from vidcamp.publish import EditRequest, UploadRequest, UploadResult
@@ -29,11 +29,8 @@ from vidcamp.publish.base import (
     Failure,
     FileSlice,
     Flow,
-    FlowArgs,
-    FlowGen,
     Multipart,
     PlatformClient,
-    Reply,
     image_type,
     now_utc,
     post_marker,
@@ -41,6 +38,9 @@ from vidcamp.publish.base import (
     short,
     transient_failure,
 )
+
+if TYPE_CHECKING:
+    from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
 API = "https://api.dailymotion.com"
 # the standard upload limit is a rolling 24 h window; look again in an hour
@@ -50,6 +50,10 @@ LIMIT_RETRY = timedelta(hours=1)
 def build_flow(args: FlowArgs) -> DailymotionFlow:
     channel = str(args.entry.get("channel") or "news")
     return DailymotionFlow(args.request, channel=channel, resume=args.resume)
+
+
+def _created_id(reply: Reply) -> str | None:
+    return str(reply.json()["id"]) if reply.ok and reply.json().get("id") else None
 
 
 class DailymotionFlow(Flow):
@@ -77,7 +81,9 @@ class DailymotionFlow(Flow):
         if self.state["phase"] in ("uploaded", "creating"):
             if self.state["phase"] == "uploaded":
                 yield self._checkpoint(phase="creating")
-            yield from self._create_once()
+            yield from self._create_once("create_sent", find=self._find_video,
+                                         create=self._create_call, created_id=_created_id,
+                                         id_key="video_id")
         video_id = str(self.state["video_id"])
         yield self._checkpoint(phase="done")
         state = "scheduled" if self.request.publish_at else "published"
@@ -104,21 +110,9 @@ class DailymotionFlow(Flow):
                 self.state["offset"] = self.size
                 return
 
-    def _create_once(self) -> FlowGen:
-        while True:
-            if self.state.get("create_sent"):  # it may have arrived: look for our marker first
-                found = yield from self._find_video()
-                if found:
-                    self.state["video_id"] = found
-                    return
-            else:
-                yield self._checkpoint(create_sent=True)
-            reply = yield Call("POST", f"{API}/me/videos", "dailymotion.create",
-                               form=self._fields(), on_failure="deliver")
-            assert reply is not None
-            if reply.ok and reply.json().get("id"):
-                self.state["video_id"] = str(reply.json()["id"])
-                return
+    def _create_call(self) -> Call:
+        return Call("POST", f"{API}/me/videos", "dailymotion.create", form=self._fields(),
+                    on_failure="deliver")
 
     def _find_video(self) -> FlowGen:
         """The id of the account's recent video carrying this post's marker, if any."""

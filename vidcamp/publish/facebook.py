@@ -26,7 +26,7 @@ must be authorised again (``vidcamp auth login``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
 from vidcamp.presets import Preset
@@ -37,16 +37,16 @@ from vidcamp.publish.base import (
     Failure,
     FileSlice,
     Flow,
-    FlowArgs,
-    FlowGen,
     Multipart,
     PlatformClient,
-    Reply,
     image_type,
     retry_after_seconds,
     short,
     transient_failure,
 )
+
+if TYPE_CHECKING:
+    from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
 GRAPH_VERSION = "v21.0"
 GRAPH = f"https://graph.facebook.com/{GRAPH_VERSION}"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
 from vidcamp.publish import UploadRequest, UploadResult
@@ -30,16 +30,16 @@ from vidcamp.publish.base import (
     Failure,
     FileSlice,
     Flow,
-    FlowArgs,
-    FlowGen,
     Multipart,
     PlatformClient,
-    Reply,
     Wait,
     retry_after_seconds,
     short,
     transient_failure,
 )
+
+if TYPE_CHECKING:
+    from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
 API = "https://api.x.com/2"
 MAX_SEGMENT = 5 * 1024 * 1024
@@ -64,6 +64,10 @@ def post_text(request: UploadRequest) -> str:
     if request.tags:
         parts.append(" ".join("#" + t.lstrip("#").replace(" ", "") for t in request.tags))
     return "\n\n".join(parts)
+
+
+def _posted_id(reply: Reply) -> str | None:
+    return str((reply.json().get("data") or {}).get("id")) if reply.ok else None
 
 
 class XFlow(Flow):
@@ -110,7 +114,10 @@ class XFlow(Flow):
             phase = "posting"
             yield self._checkpoint(phase=phase)
         if phase == "posting":
-            yield from self._post_once()
+            yield from self._create_once("post_sent", find=self._find_post,
+                                         create=self._post_call, created_id=_posted_id,
+                                         id_key="post_id",
+                                         intent=lambda: {"intent_at": int(time.time())})
         post_id = str(self.state["post_id"])
         yield self._checkpoint(phase="done")
         user = self.state.get("username") or "i/web"
@@ -157,25 +164,11 @@ class XFlow(Flow):
                 _processing_failed(info)
             yield Wait(float(info.get("check_after_secs") or 1), "processing")
 
-    def _post_once(self) -> FlowGen:
-        while True:
-            if self.state.get("post_sent"):  # it may have arrived: look for our media key
-                found = yield from self._find_post()
-                if found:
-                    self.state["post_id"] = found
-                    return
-            else:
-                yield self._checkpoint(post_sent=True, intent_at=int(time.time()))
-            reply = yield Call(
-                "POST", f"{API}/tweets", "x.tweet",
-                json={"text": post_text(self.request),
-                      "media": {"media_ids": [str(self.state["media_id"])]}},
-                on_failure="deliver",
-            )
-            assert reply is not None
-            if reply.ok:
-                self.state["post_id"] = str((reply.json().get("data") or {}).get("id"))
-                return
+    def _post_call(self) -> Call:
+        return Call("POST", f"{API}/tweets", "x.tweet",
+                    json={"text": post_text(self.request),
+                          "media": {"media_ids": [str(self.state["media_id"])]}},
+                    on_failure="deliver")
 
     def _find_post(self) -> FlowGen:
         """The id of an existing post carrying our media key, from the account's timeline."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError, RetryableError
 from vidcamp.presets import Preset
@@ -31,15 +31,15 @@ from vidcamp.publish.base import (
     Failure,
     FileSlice,
     Flow,
-    FlowArgs,
-    FlowGen,
     PlatformClient,
-    Reply,
     image_type,
     next_pacific_midnight,
     short,
     transient_failure,
 )
+
+if TYPE_CHECKING:
+    from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
 log = logging.getLogger("vidcamp.publish")
 
