@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
-from vidcamp.publish import EditRequest, UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     EditFlow,
@@ -49,7 +49,7 @@ LIMIT_RETRY = timedelta(hours=1)
 
 def build_flow(args: FlowArgs) -> DailymotionFlow:
     channel = str(args.entry.get("channel") or "news")
-    return DailymotionFlow(args.request, channel=channel, resume=args.resume)
+    return DailymotionFlow(args, channel)
 
 
 def _created_id(reply: Reply) -> str | None:
@@ -59,12 +59,11 @@ def _created_id(reply: Reply) -> str | None:
 class DailymotionFlow(Flow):
     platform = "dailymotion"
 
-    def __init__(
-        self, request: UploadRequest, *, channel: str, resume: dict[str, Any] | None = None
-    ) -> None:
-        self.request = request
+    def __init__(self, args: FlowArgs, channel: str) -> None:
+        self.request = request = args.request
         self.channel = channel
         self.size = request.path.stat().st_size
+        resume = args.resume
         self.state: dict[str, Any] = {"platform": "dailymotion", "phase": "new",
                                       "size": self.size}
         if (resume and resume.get("platform") == "dailymotion"

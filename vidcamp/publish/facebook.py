@@ -29,8 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
-from vidcamp.presets import Preset
-from vidcamp.publish import EditRequest, UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     EditFlow,
@@ -64,27 +63,19 @@ def build_flow(args: FlowArgs) -> FacebookFlow:
         from vidcamp.errors import CredentialsError
 
         raise CredentialsError("facebook account has no page_id in the credentials file")
-    return FacebookFlow(args.request, args.preset, page_id, chunk_size=args.chunk_size,
-                        resume=args.resume)
+    return FacebookFlow(args, page_id)
 
 
 class FacebookFlow(Flow):
     platform = "facebook"
 
-    def __init__(
-        self,
-        request: UploadRequest,
-        preset: Preset,
-        page_id: str,
-        *,
-        chunk_size: int,
-        resume: dict[str, Any] | None = None,
-    ) -> None:
-        self.request = request
-        self.reels = preset.name == "facebook_reels"
+    def __init__(self, args: FlowArgs, page_id: str) -> None:
+        self.request = args.request
+        self.reels = args.preset.name == "facebook_reels"
         self.page_id = page_id
-        self.size = request.path.stat().st_size
-        self.chunk = max(1, chunk_size)
+        self.size = args.request.path.stat().st_size
+        self.chunk = max(1, args.chunk_size)
+        resume = args.resume
         self.state: dict[str, Any] = {
             "platform": "facebook",
             "flow": "reels" if self.reels else "video",

@@ -50,7 +50,7 @@ SKEW = 300  # seconds of clock difference tolerated between us and X
 def build_flow(args: FlowArgs) -> XFlow:
     if args.request.publish_at is not None:
         raise PermanentPublishError("x: posts cannot be scheduled through the API (publish_at)")
-    return XFlow(args.request, chunk_size=args.chunk_size, resume=args.resume)
+    return XFlow(args)
 
 
 CLIENT = PlatformClient("x", build_flow)
@@ -73,12 +73,11 @@ def _posted_id(reply: Reply) -> str | None:
 class XFlow(Flow):
     platform = "x"
 
-    def __init__(
-        self, request: UploadRequest, *, chunk_size: int, resume: dict[str, Any] | None = None
-    ) -> None:
-        self.request = request
-        self.size = request.path.stat().st_size
-        segment = max(1, min(chunk_size, MAX_SEGMENT))
+    def __init__(self, args: FlowArgs) -> None:
+        self.request = args.request
+        self.size = args.request.path.stat().st_size
+        segment = max(1, min(args.chunk_size, MAX_SEGMENT))
+        resume = args.resume
         # at most 1000 segments: grow them for big files (still under 5 MB)
         segment = max(segment, -(-self.size // MAX_SEGMENTS))
         self.state: dict[str, Any] = {"platform": "x", "phase": "new", "size": self.size,

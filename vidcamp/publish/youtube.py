@@ -23,7 +23,6 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError, RetryableError
-from vidcamp.presets import Preset
 from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
@@ -56,7 +55,7 @@ _REFRESH_REASONS = {"authError", "unauthorized", "expired"}
 
 
 def build_flow(args: FlowArgs) -> YouTubeFlow:
-    return YouTubeFlow(args.request, args.preset, chunk_size=args.chunk_size, resume=args.resume)
+    return YouTubeFlow(args)
 
 
 def video_resource(request: UploadRequest) -> dict[str, Any]:
@@ -83,19 +82,13 @@ def video_resource(request: UploadRequest) -> dict[str, Any]:
 class YouTubeFlow(Flow):
     platform = "youtube"
 
-    def __init__(
-        self,
-        request: UploadRequest,
-        preset: Preset,
-        *,
-        chunk_size: int,
-        resume: dict[str, Any] | None = None,
-    ) -> None:
-        self.request = request
-        self.preset = preset
-        self.size = request.path.stat().st_size
+    def __init__(self, args: FlowArgs) -> None:
+        self.request = args.request
+        self.preset = args.preset
+        self.size = args.request.path.stat().st_size
         # every chunk but the last must be a whole number of 256 KiB quanta
-        self.chunk = max(QUANTUM, chunk_size - chunk_size % QUANTUM)
+        self.chunk = max(QUANTUM, args.chunk_size - args.chunk_size % QUANTUM)
+        resume = args.resume
         self.state: dict[str, Any] = {"platform": "youtube", "phase": "new", "size": self.size}
         if (
             resume
