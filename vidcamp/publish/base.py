@@ -273,7 +273,20 @@ class Flow:
     def steps(self) -> FlowGen:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def classify(self, call: Call, reply: Reply) -> Failure | None:  # pragma: no cover
+    def classify(self, call: Call, reply: Reply) -> Failure | None:
+        """What the reply to ``call`` means: the failures every platform treats alike (see
+        ``transient_failure``), None for a success, else the platform's reading of its error."""
+        transient = transient_failure(reply, self.platform)
+        if transient is not None:
+            return transient
+        if reply.ok:
+            return None
+        body = reply.json()
+        return self.classify_error(call, reply, body if isinstance(body, dict) else {})
+
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]
+                       ) -> Failure | None:  # pragma: no cover - abstract
+        """The platform's reading of an error answer (``body``: its JSON object, or empty)."""
         raise NotImplementedError
 
 

@@ -36,7 +36,6 @@ from vidcamp.publish.base import (
     post_marker,
     retry_after_seconds,
     short,
-    transient_failure,
 )
 
 if TYPE_CHECKING:
@@ -141,13 +140,7 @@ class DailymotionFlow(Flow):
             fields.append(("publish_date", str(int(r.publish_at.timestamp()))))
         return tuple(fields)
 
-    def classify(self, call: Call, reply: Reply) -> Failure | None:
-        transient = transient_failure(reply, "dailymotion")
-        if transient is not None:
-            return transient
-        if reply.ok:
-            return None
-        body = reply.json() if isinstance(reply.json(), dict) else {}
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]) -> Failure | None:
         raw = body.get("error")
         error: dict[str, Any] = raw if isinstance(raw, dict) else {}
         message = short(str(error.get("message") or f"HTTP {reply.status}"), 160)

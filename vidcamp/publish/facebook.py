@@ -41,7 +41,6 @@ from vidcamp.publish.base import (
     image_type,
     retry_after_seconds,
     short,
-    transient_failure,
 )
 
 if TYPE_CHECKING:
@@ -238,16 +237,10 @@ class FacebookFlow(Flow):
         return Call("POST", url, "facebook.finish", form=tuple(fields), auth="form",
                     on_failure="deliver")
 
-    def classify(self, call: Call, reply: Reply) -> Failure | None:
-        transient = transient_failure(reply, "facebook")
-        if transient is not None:
-            return transient
-        if reply.ok:
-            return None
-        body = reply.json()
-        error = body.get("error") if isinstance(body, dict) else None
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]) -> Failure | None:
+        error = body.get("error")
         if not isinstance(error, dict):
-            debug = body.get("debug_info") if isinstance(body, dict) else None
+            debug = body.get("debug_info")
             if isinstance(debug, dict):  # rupload's error shape
                 what = f"facebook: {short(str(debug.get('message', '')), 160)}"
                 return Failure("retry" if debug.get("retriable") else "permanent", what)

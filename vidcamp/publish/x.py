@@ -33,9 +33,7 @@ from vidcamp.publish.base import (
     Multipart,
     PlatformClient,
     Wait,
-    retry_after_seconds,
     short,
-    transient_failure,
 )
 
 if TYPE_CHECKING:
@@ -193,17 +191,8 @@ class XFlow(Flow):
                 return str(tweet["id"])
         return None
 
-    def classify(self, call: Call, reply: Reply) -> Failure | None:
-        """How X's answer to ``call`` counts (see the module docstring for the routes)."""
-        if reply.status == 429:
-            wait = retry_after_seconds(reply.headers)
-            return Failure("retry", "x: rate limited (HTTP 429)", retry_after=wait)
-        transient = transient_failure(reply, "x")
-        if transient is not None:
-            return transient
-        if reply.ok:
-            return None
-        body = reply.json() if isinstance(reply.json(), dict) else {}
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]) -> Failure | None:
+        """How X's error answer to ``call`` counts (see the module docstring for the routes)."""
         errors = body.get("errors") or [body]
         first = errors[0] if errors and isinstance(errors[0], dict) else {}
         detail = first.get("detail") or first.get("message") or first.get("title") or ""

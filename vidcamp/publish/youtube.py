@@ -34,7 +34,6 @@ from vidcamp.publish.base import (
     image_type,
     next_pacific_midnight,
     short,
-    transient_failure,
 )
 
 if TYPE_CHECKING:
@@ -191,13 +190,11 @@ class YouTubeFlow(Flow):
 
     def classify(self, call: Call, reply: Reply) -> Failure | None:
         if call.route in ("youtube.chunk", "youtube.status") and reply.status in (308, 404, 410):
-            return None
-        transient = transient_failure(reply, "youtube")
-        if transient is not None:
-            return transient
-        if reply.ok:
-            return None
-        error = reply.json().get("error", {}) if isinstance(reply.json(), dict) else {}
+            return None  # the upload protocol's own answers, read by the steps
+        return super().classify(call, reply)
+
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]) -> Failure | None:
+        error = body.get("error", {})
         if not isinstance(error, dict):
             error = {}
         errors = error.get("errors") or [{}]
