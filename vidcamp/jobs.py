@@ -15,8 +15,8 @@ from vidcamp.presets import Preset
 
 
 @dataclass(frozen=True)
-class Segment:
-    """One cut from the source, [start, end) in source seconds."""
+class Span:
+    """[start, end) in seconds; which timeline, the class built on it says."""
 
     start: float
     end: float
@@ -27,11 +27,14 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class CaptionLine:
+class Segment(Span):
+    """One cut from the source, [start, end) in source seconds."""
+
+
+@dataclass(frozen=True)
+class CaptionLine(Span):
     """An inline caption, in clip seconds (after the cut segments are joined)."""
 
-    start: float
-    end: float
     text: str
 
 
@@ -70,11 +73,9 @@ class Watermark:
 
 
 @dataclass(frozen=True)
-class FocusPin:
+class FocusPin(Span):
     """A hand-set crop centre for [start, end) clip seconds, overriding smart reframe there."""
 
-    start: float
-    end: float
     x: float
     y: float = 0.5
 

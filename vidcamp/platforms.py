@@ -121,8 +121,7 @@ REGISTRY: dict[str, Platform] = {
     p.name: p
     for p in (
         Platform(
-            name="youtube",
-            label="YouTube",
+            name="youtube", label="YouTube",
             oauth=OAuthEndpoints(
                 authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
                 token_url=_GOOGLE_TOKEN,
@@ -146,8 +145,7 @@ REGISTRY: dict[str, Platform] = {
             ),
         ),
         Platform(
-            name="facebook",
-            label="Facebook",
+            name="facebook", label="Facebook",
             oauth=OAuthEndpoints(
                 authorize_url=f"https://www.facebook.com/{_GRAPH_VERSION}/dialog/oauth",
                 token_url=f"https://graph.facebook.com/{_GRAPH_VERSION}/oauth/access_token",
@@ -172,8 +170,7 @@ REGISTRY: dict[str, Platform] = {
             ),
         ),
         Platform(
-            name="x",
-            label="X",
+            name="x", label="X",
             oauth=OAuthEndpoints(
                 authorize_url="https://x.com/i/oauth2/authorize",
                 token_url=f"{_X_API}/oauth2/token",
@@ -196,8 +193,7 @@ REGISTRY: dict[str, Platform] = {
             ),
         ),
         Platform(
-            name="dailymotion",
-            label="Dailymotion",
+            name="dailymotion", label="Dailymotion",
             oauth=OAuthEndpoints(
                 authorize_url="https://www.dailymotion.com/oauth/authorize",
                 token_url="https://api.dailymotion.com/oauth/token",

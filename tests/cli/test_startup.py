@@ -44,3 +44,28 @@ def test_cheap_commands_import_nothing_heavy(args: tuple[str, ...]) -> None:
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert heavy == []
     assert "vidcamp.cli" in modules  # the measurement really saw our imports
+
+
+# what the optional extras bring: only a campaign that uses a capability may import them
+EXTRAS = ("faster_whisper", "ctranslate2", "cv2", "distributed", "dask", "moviepy", "skimage")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "campaigns/demo/campaign.yaml"),
+        ("plan", "--json", "campaigns/demo/campaign.yaml"),
+        ("effects", "--json"),
+        ("transcribe", "--help"),
+        ("suggest", "--help"),
+        ("build", "--help"),
+        ("stats", "--help"),
+    ],
+    ids=["validate", "plan", "effects", "transcribe-help", "suggest-help", "build-help",
+         "stats-help"],
+)
+def test_no_extra_is_imported_unless_a_campaign_uses_it(args: tuple[str, ...]) -> None:
+    modules = imported_modules(*args)
+    extras = sorted({m.split(".")[0] for m in modules} & set(EXTRAS))
+    assert extras == []
+    assert "vidcamp.cli" in modules

@@ -13,7 +13,7 @@ import pytest
 from vidcamp.platforms import get_platform
 from vidcamp.presets import PRESETS
 from vidcamp.publish import UploadRequest, UploadResult
-from vidcamp.publish.base import Call, Checkpoint, Flow, Reply, Wait
+from vidcamp.publish.base import Call, Checkpoint, Flow, FlowArgs, Reply, Wait
 
 SIZE = 1000
 ENTRY = {"youtube": {}, "facebook": {"page_id": "77"}, "x": {}, "dailymotion": {}}
@@ -30,8 +30,8 @@ def make_flow(tmp_path: Path, preset: str, resume: dict[str, Any] | None = None,
     video.write_bytes(b"\0" * SIZE)
     request = UploadRequest(video, preset, "Title", marker="vcmarker", **fields)
     platform = get_platform(PRESETS[preset].platform)
-    return platform.client().build_flow(request, PRESETS[preset], ENTRY[platform.name],
-                                        chunk_size=8 * 1024 * 1024, resume=resume)
+    return platform.client().build_flow(
+        FlowArgs(request, PRESETS[preset], ENTRY[platform.name], 8 * 1024 * 1024, resume))
 
 
 def drive(flow: Flow, script: dict[str, list[Reply]]) -> tuple[list[str], Any, list[Any]]:

@@ -40,7 +40,7 @@ def known_words() -> tuple[list[Word], list[tuple[float, float]]]:
                 break
             first = round(t, 3)
             for w in text:
-                words.append(Word(round(t, 3), round(t + WORD, 3), w))
+                words.append(Word(w, round(t, 3), round(t + WORD, 3)))
                 t += WORD + GAP
             spans.append((first, round(t - GAP, 3)))
             t += 0.6  # a breath between sentences, inside the tone
@@ -63,7 +63,7 @@ def test_words_from_accepts_dicts_and_objects() -> None:
 
     got = words_from([{"start": 1.0, "end": 1.2, "word": " b"}, W(0.0, 0.4, " a "),
                       {"start": 2, "end": 2.1, "text": "c."}])
-    assert got == [Word(0.0, 0.4, "a"), Word(1.0, 1.2, "b"), Word(2.0, 2.1, "c.")]
+    assert got == [Word("a", 0.0, 0.4), Word("b", 1.0, 1.2), Word("c.", 2.0, 2.1)]
 
 
 @pytest.mark.parametrize("length", [(8.0, 20.0), (15.0, 35.0)])

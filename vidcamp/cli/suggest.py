@@ -117,7 +117,8 @@ def _table(result: Any) -> None:
     from rich.table import Table
 
     from vidcamp.cli._common import console
-    from vidcamp.suggest.output import clip_id, timecode
+    from vidcamp.spec.timecode import format_timecode
+    from vidcamp.suggest.output import clip_id
 
     lo, hi = result.length_range
     table = Table(title=f"{result.footage.name}: {len(result.suggestions)} clips "
@@ -129,7 +130,7 @@ def _table(result: Any) -> None:
     for s in result.suggestions:
         best = sorted(s.candidate.parts, key=lambda p: -p.points)[:3]
         table.add_row(
-            str(s.rank), clip_id(s, taken), timecode(s.start), timecode(s.end),
+            str(s.rank), clip_id(s, taken), format_timecode(s.start), format_timecode(s.end),
             f"{s.end - s.start:.1f}", f"{s.score:.1f}",
             ", ".join(f"{p.name} {p.value:.2f}" for p in best), s.title,
         )

@@ -219,8 +219,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True)
-class PostRow:
-    """One row of the ledger's posts table, decoded."""
+class PostRef:
+    """Which post a row is: its ledger id and key, and the clip, target and account it is for."""
 
     id: int
     key: str
@@ -230,6 +230,12 @@ class PostRow:
     platform: str
     preset: str
     account: str
+
+
+@dataclass(frozen=True)
+class PostRow(PostRef):
+    """One row of the ledger's posts table, decoded."""
+
     video: Path
     thumbnail: Path | None
     render_hash: str

@@ -18,18 +18,23 @@ def generate_footage(
     preset: str = "ultrafast",
 ) -> Path:
     """Encode ``duration`` seconds of lavfi ``video`` (+ ``audio``) to ``path``, atomically."""
-    from vidcamp.media.ffmpeg import find_ffmpeg
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part{os.getpid()}{path.suffix}")
-    args = [str(find_ffmpeg()), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
-    args += ["-f", "lavfi", "-i", f"{video}:duration={duration}"]
+    args = ["-f", "lavfi", "-i", f"{video}:duration={duration}"]
     if audio:
         args += ["-f", "lavfi", "-i", f"{audio}:duration={duration}"]
     args += ["-c:v", "libx264", "-preset", preset, "-crf", "23", "-pix_fmt", "yuv420p"]
     if audio:
         args += ["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2", "-shortest"]
-    args += ["-movflags", "+faststart", str(tmp)]
+    return _encode(path, args)
+
+
+def _encode(path: Path, args: list[str]) -> Path:
+    """Run ffmpeg with ``args`` (inputs and encoding, no output) into ``path``, atomically."""
+    from vidcamp.media.ffmpeg import find_ffmpeg
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part{os.getpid()}{path.suffix}")
+    args = [str(find_ffmpeg()), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args,
+            "-movflags", "+faststart", str(tmp)]
     try:
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -63,8 +68,6 @@ def generate_structured(
     ``texture`` overlays a moving test pattern so the picture costs what real footage costs to
     decode. Used by the suggest tests and benchmark, whose answers are these known times.
     """
-    from vidcamp.media.ffmpeg import find_ffmpeg
-
     total = sum(shots)
     w, h = (int(v) for v in size.split("x"))
     parts = [
@@ -78,24 +81,12 @@ def generate_structured(
         graph += (f"[bg];testsrc2=s={tw}x{th}:r={rate}:d={total:.3f}[fg];"
                   f"[bg][fg]overlay=x='(W-w)*(0.5+0.4*sin(t/3))':y='(H-h)/2'")
     graph += "[v]"
-    args = [str(find_ffmpeg()), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
     if bursts:
         gate = "+".join(f"{a:g}*between(t,{s:.3f},{e:.3f})" for s, e, a in bursts)
         graph += (f";aevalsrc=exprs='({gate})*sin(2*PI*330*t)':s=48000:d={total:.3f},"
                   "aformat=channel_layouts=stereo[a]")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part{os.getpid()}{path.suffix}")
-    args += ["-filter_complex", graph, "-map", "[v]"]
+    args = ["-filter_complex", graph, "-map", "[v]"]
     if bursts:
         args += ["-map", "[a]", "-c:a", "aac", "-b:a", "96k"]
-    args += ["-c:v", "libx264", "-preset", "ultrafast", "-crf", str(crf), "-pix_fmt", "yuv420p",
-             "-movflags", "+faststart", str(tmp)]
-    try:
-        result = subprocess.run(args, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            last = (result.stderr.strip().splitlines() or ["ffmpeg failed"])[-1]
-            raise MediaError(f"{path}: could not generate footage: {last}")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    args += ["-c:v", "libx264", "-preset", "ultrafast", "-crf", str(crf), "-pix_fmt", "yuv420p"]
+    return _encode(path, args)

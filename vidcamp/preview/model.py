@@ -112,11 +112,13 @@ class VariantView:
 
 @dataclass(frozen=True)
 class ClipView:
+    """One clip on the page: its contact sheet (if suggest made one), then its variants."""
+
     clip_id: str
     title: str
     duration: float
-    variants: tuple[VariantView, ...]
     sheet_src: str | None
+    variants: tuple[VariantView, ...]
 
 
 @dataclass(frozen=True)
@@ -229,8 +231,9 @@ def collect(
             )
         sheet = sheets.get(render.clip_id)
         clips.append(
-            ClipView(render.clip_id, titles.get(render.clip_id, ""), render.duration,
-                     tuple(views), _href(sheet, page_dir) if sheet else None)
+            ClipView(clip_id=render.clip_id, title=titles.get(render.clip_id, ""),
+                     duration=render.duration,
+                     sheet_src=_href(sheet, page_dir) if sheet else None, variants=tuple(views))
         )
     all_posts = [p for c in clips for v in c.variants for p in v.posts]
     platforms = tuple(sorted({p.platform for p in all_posts}, key=_platform_order))
@@ -278,8 +281,7 @@ def _variant_view(
         preset=p.name,
         label=p.label,
         platform=p.platform,
-        width=p.width,
-        height=p.height,
+        width=p.width, height=p.height,
         status=status,
         reason=reason,
         video_src=_href(v.output, page_dir) if has_video else None,

@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import LedgerError, RenderError
+from vidcamp.files import write_atomic
 from vidcamp.preview.model import READY, LedgerState, PreviewPage, collect, variant_status
 
 if TYPE_CHECKING:
@@ -212,21 +211,6 @@ def _measure_file(path: Path) -> float | None:
     if not math.isfinite(value) or value <= SILENCE_LUFS:
         return None
     return round(value, 1)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temp file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _zone(name: str | None) -> tzinfo | None:

@@ -147,6 +147,7 @@ def upload(
     from vidcamp.errors import CredentialsError, PermanentPublishError
     from vidcamp.platforms import get_platform
     from vidcamp.presets import PRESETS
+    from vidcamp.publish.base import FlowArgs
     from vidcamp.publish.driver import Account, Driver
 
     preset = PRESETS.get(request.preset)
@@ -172,11 +173,7 @@ def upload(
         )
     platform = get_platform(preset.platform)
     flow = platform.client().build_flow(
-        request,
-        preset,
-        entry,
-        chunk_size=chunk_size or DEFAULT_CHUNK_SIZE,
-        resume=resume,
+        FlowArgs(request, preset, entry, chunk_size or DEFAULT_CHUNK_SIZE, resume)
     )
     creds_path = credentials
     if creds_path is None:

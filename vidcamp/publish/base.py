@@ -243,11 +243,61 @@ class Flow:
         self.state.update(changes)
         return Checkpoint(dict(self.state))
 
+    def _create_once(
+        self,
+        sent: str,
+        find: Callable[[], FlowGen],
+        create: Callable[[], Call],
+        created_id: Callable[[Reply], str | None],
+        id_key: str,
+        intent: Callable[[], dict[str, Any]] = dict,
+    ) -> FlowGen:
+        """Create the post never twice: ``sent`` (with ``intent()``) is checkpointed before the
+        first ``create()`` is sent; once it is set (a resumed process, an answer lost), ``find()``
+        looks for the post first and adopts its id. Sends again until an answer gives an id."""
+        while True:
+            if self.state.get(sent):  # it may have arrived: look for it first
+                found = yield from find()
+                if found:
+                    self.state[id_key] = found
+                    return
+            else:
+                yield self._checkpoint(**{sent: True}, **intent())
+            reply = yield create()
+            assert reply is not None
+            new_id = created_id(reply)
+            if new_id:
+                self.state[id_key] = new_id
+                return
+
     def steps(self) -> FlowGen:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def classify(self, call: Call, reply: Reply) -> Failure | None:  # pragma: no cover
+    def classify(self, call: Call, reply: Reply) -> Failure | None:
+        """What the reply to ``call`` means: the failures every platform treats alike (see
+        ``transient_failure``), None for a success, else the platform's reading of its error."""
+        transient = transient_failure(reply, self.platform)
+        if transient is not None:
+            return transient
+        if reply.ok:
+            return None
+        body = reply.json()
+        return self.classify_error(call, reply, body if isinstance(body, dict) else {})
+
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]
+                       ) -> Failure | None:  # pragma: no cover - abstract
+        """The platform's reading of an error answer (``body``: its JSON object, or empty)."""
         raise NotImplementedError
+
+
+class EditFlow(Flow):
+    """Base of a flow that changes a published post: no file, nothing of the upload's state.
+
+    A platform's edit class derives from this and from its upload flow (for ``classify``)."""
+
+    def __init__(self, request: EditRequest) -> None:
+        self.edit = request
+        self.state = {"platform": self.platform, "phase": "edit"}
 
 
 @dataclass(frozen=True)
@@ -263,6 +313,18 @@ class OAuthEndpoints:
     # how the token endpoint wants client credentials: in the form, or as HTTP Basic
     client_auth: Literal["form", "basic"] = "form"
     token_method: Literal["POST", "GET"] = "POST"
+
+
+def token_fields(answer: dict[str, Any]) -> dict[str, str]:
+    """What a token endpoint's answer sets in a credentials entry: the access token, a new
+    refresh token if one came, and when the access token expires if the platform said."""
+    fields = {"access_token": answer["access_token"]}
+    if answer.get("refresh_token"):
+        fields["refresh_token"] = answer["refresh_token"]
+    when = expires_at(answer.get("expires_in"))
+    if when:
+        fields["expires_at"] = when
+    return fields
 
 
 def expires_at(expires_in: Any) -> str | None:
@@ -301,29 +363,28 @@ class StandardRefresher:
 
     def refreshed_entry(self, entry: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
         new = dict(entry)
-        new["access_token"] = answer["access_token"]
-        if answer.get("refresh_token"):
-            new["refresh_token"] = answer["refresh_token"]
-        when = expires_at(answer.get("expires_in"))
-        if when:
-            new["expires_at"] = when
+        new.update(token_fields(answer))
         if answer.get("scope"):
             new["scope"] = str(answer["scope"])  # what is granted now (vidcamp doctor reads it)
         return new
 
 
-class FlowBuilder(Protocol):
-    """Builds a platform's upload flow for one request (resuming from ``resume`` if given)."""
+@dataclass(frozen=True)
+class FlowArgs:
+    """What one upload flow is built from: the request, its preset, the account's credentials
+    entry, the chunk size, and the saved state to resume from (None: a fresh upload)."""
 
-    def __call__(
-        self,
-        request: UploadRequest,
-        preset: Preset,
-        entry: dict[str, Any],
-        *,
-        chunk_size: int,
-        resume: dict[str, Any] | None = None,
-    ) -> Flow: ...
+    request: UploadRequest
+    preset: Preset
+    entry: dict[str, Any]
+    chunk_size: int
+    resume: dict[str, Any] | None = None
+
+
+class FlowBuilder(Protocol):
+    """Builds a platform's upload flow for one request (resuming from ``args.resume`` if given)."""
+
+    def __call__(self, args: FlowArgs) -> Flow: ...
 
 
 class EditBuilder(Protocol):

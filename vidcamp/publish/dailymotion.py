@@ -19,54 +19,50 @@ are two posts.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
-from vidcamp.presets import Preset
-from vidcamp.publish import EditRequest, UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
+    EditFlow,
     Failure,
     FileSlice,
     Flow,
-    FlowGen,
     Multipart,
     PlatformClient,
-    Reply,
     image_type,
     now_utc,
     post_marker,
     retry_after_seconds,
     short,
-    transient_failure,
 )
+
+if TYPE_CHECKING:
+    from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
 API = "https://api.dailymotion.com"
 # the standard upload limit is a rolling 24 h window; look again in an hour
 LIMIT_RETRY = timedelta(hours=1)
 
 
-def build_flow(
-    request: UploadRequest,
-    preset: Preset,
-    entry: dict[str, Any],
-    *,
-    chunk_size: int,
-    resume: dict[str, Any] | None = None,
-) -> DailymotionFlow:
-    channel = str(entry.get("channel") or "news")
-    return DailymotionFlow(request, channel=channel, resume=resume)
+def build_flow(args: FlowArgs) -> DailymotionFlow:
+    channel = str(args.entry.get("channel") or "news")
+    return DailymotionFlow(args, channel)
+
+
+def _created_id(reply: Reply) -> str | None:
+    return str(reply.json()["id"]) if reply.ok and reply.json().get("id") else None
 
 
 class DailymotionFlow(Flow):
     platform = "dailymotion"
 
-    def __init__(
-        self, request: UploadRequest, *, channel: str, resume: dict[str, Any] | None = None
-    ) -> None:
-        self.request = request
+    def __init__(self, args: FlowArgs, channel: str) -> None:
+        self.request = request = args.request
         self.channel = channel
         self.size = request.path.stat().st_size
+        resume = args.resume
         self.state: dict[str, Any] = {"platform": "dailymotion", "phase": "new",
                                       "size": self.size}
         if (resume and resume.get("platform") == "dailymotion"
@@ -83,7 +79,9 @@ class DailymotionFlow(Flow):
         if self.state["phase"] in ("uploaded", "creating"):
             if self.state["phase"] == "uploaded":
                 yield self._checkpoint(phase="creating")
-            yield from self._create_once()
+            yield from self._create_once("create_sent", find=self._find_video,
+                                         create=self._create_call, created_id=_created_id,
+                                         id_key="video_id")
         video_id = str(self.state["video_id"])
         yield self._checkpoint(phase="done")
         state = "scheduled" if self.request.publish_at else "published"
@@ -110,21 +108,9 @@ class DailymotionFlow(Flow):
                 self.state["offset"] = self.size
                 return
 
-    def _create_once(self) -> FlowGen:
-        while True:
-            if self.state.get("create_sent"):  # it may have arrived: look for our marker first
-                found = yield from self._find_video()
-                if found:
-                    self.state["video_id"] = found
-                    return
-            else:
-                yield self._checkpoint(create_sent=True)
-            reply = yield Call("POST", f"{API}/me/videos", "dailymotion.create",
-                               form=self._fields(), on_failure="deliver")
-            assert reply is not None
-            if reply.ok and reply.json().get("id"):
-                self.state["video_id"] = str(reply.json()["id"])
-                return
+    def _create_call(self) -> Call:
+        return Call("POST", f"{API}/me/videos", "dailymotion.create", form=self._fields(),
+                    on_failure="deliver")
 
     def _find_video(self) -> FlowGen:
         """The id of the account's recent video carrying this post's marker, if any."""
@@ -154,13 +140,7 @@ class DailymotionFlow(Flow):
             fields.append(("publish_date", str(int(r.publish_at.timestamp()))))
         return tuple(fields)
 
-    def classify(self, call: Call, reply: Reply) -> Failure | None:
-        transient = transient_failure(reply, "dailymotion")
-        if transient is not None:
-            return transient
-        if reply.ok:
-            return None
-        body = reply.json() if isinstance(reply.json(), dict) else {}
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]) -> Failure | None:
         raw = body.get("error")
         error: dict[str, Any] = raw if isinstance(raw, dict) else {}
         message = short(str(error.get("message") or f"HTTP {reply.status}"), 160)
@@ -179,13 +159,9 @@ class DailymotionFlow(Flow):
         return Failure("permanent", what)
 
 
-class DailymotionEdit(DailymotionFlow):
+class DailymotionEdit(EditFlow, DailymotionFlow):
     """``POST /video/{id}`` with ``title`` and/or ``thumbnail_url`` (the image uploaded first,
     through ``/file/upload`` like a video)."""
-
-    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
-        self.edit = request
-        self.state = {"platform": "dailymotion", "phase": "edit"}
 
     def steps(self) -> FlowGen:
         r = self.edit

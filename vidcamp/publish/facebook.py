@@ -26,25 +26,25 @@ must be authorised again (``vidcamp auth login``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
-from vidcamp.presets import Preset
-from vidcamp.publish import EditRequest, UploadRequest, UploadResult
+from vidcamp.publish import EditRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
+    EditFlow,
     Failure,
     FileSlice,
     Flow,
-    FlowGen,
     Multipart,
     PlatformClient,
-    Reply,
     image_type,
     retry_after_seconds,
     short,
-    transient_failure,
 )
+
+if TYPE_CHECKING:
+    from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
 GRAPH_VERSION = "v21.0"
 GRAPH = f"https://graph.facebook.com/{GRAPH_VERSION}"
@@ -56,39 +56,25 @@ _RETRY_SUBCODES = {6000, 1363019, 1363030}
 WRONG_OFFSET = 1363037
 
 
-def build_flow(
-    request: UploadRequest,
-    preset: Preset,
-    entry: dict[str, Any],
-    *,
-    chunk_size: int,
-    resume: dict[str, Any] | None = None,
-) -> FacebookFlow:
-    page_id = str(entry.get("page_id") or "")
+def build_flow(args: FlowArgs) -> FacebookFlow:
+    page_id = str(args.entry.get("page_id") or "")
     if not page_id:
         from vidcamp.errors import CredentialsError
 
         raise CredentialsError("facebook account has no page_id in the credentials file")
-    return FacebookFlow(request, preset, page_id, chunk_size=chunk_size, resume=resume)
+    return FacebookFlow(args, page_id)
 
 
 class FacebookFlow(Flow):
     platform = "facebook"
 
-    def __init__(
-        self,
-        request: UploadRequest,
-        preset: Preset,
-        page_id: str,
-        *,
-        chunk_size: int,
-        resume: dict[str, Any] | None = None,
-    ) -> None:
-        self.request = request
-        self.reels = preset.name == "facebook_reels"
+    def __init__(self, args: FlowArgs, page_id: str) -> None:
+        self.request = args.request
+        self.reels = args.preset.name == "facebook_reels"
         self.page_id = page_id
-        self.size = request.path.stat().st_size
-        self.chunk = max(1, chunk_size)
+        self.size = args.request.path.stat().st_size
+        self.chunk = max(1, args.chunk_size)
+        resume = args.resume
         self.state: dict[str, Any] = {
             "platform": "facebook",
             "flow": "reels" if self.reels else "video",
@@ -251,16 +237,10 @@ class FacebookFlow(Flow):
         return Call("POST", url, "facebook.finish", form=tuple(fields), auth="form",
                     on_failure="deliver")
 
-    def classify(self, call: Call, reply: Reply) -> Failure | None:
-        transient = transient_failure(reply, "facebook")
-        if transient is not None:
-            return transient
-        if reply.ok:
-            return None
-        body = reply.json()
-        error = body.get("error") if isinstance(body, dict) else None
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]) -> Failure | None:
+        error = body.get("error")
         if not isinstance(error, dict):
-            debug = body.get("debug_info") if isinstance(body, dict) else None
+            debug = body.get("debug_info")
             if isinstance(debug, dict):  # rupload's error shape
                 what = f"facebook: {short(str(debug.get('message', '')), 160)}"
                 return Failure("retry" if debug.get("retriable") else "permanent", what)
@@ -286,12 +266,8 @@ def _int(value: Any) -> int:
         return 0
 
 
-class FacebookEdit(FacebookFlow):
+class FacebookEdit(EditFlow, FacebookFlow):
     """Video node update (``name``) and/or a preferred thumbnail (``/{video}/thumbnails``)."""
-
-    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
-        self.edit = request
-        self.state = {"platform": "facebook", "phase": "edit"}
 
     def steps(self) -> FlowGen:
         r = self.edit

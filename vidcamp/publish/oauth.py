@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 
 from vidcamp.errors import ReauthRequired, UsageError
-from vidcamp.publish.base import OAuthEndpoints, api_url, expires_at, now_utc, short
+from vidcamp.publish.base import OAuthEndpoints, api_url, now_utc, short, token_fields
 
 
 class _Catcher(BaseHTTPRequestHandler):
@@ -125,12 +125,7 @@ def login(
         if platform == "facebook":
             entry.update(_page_token(http, answer["access_token"], page_id))
             return entry
-        entry["access_token"] = answer["access_token"]
-        if answer.get("refresh_token"):
-            entry["refresh_token"] = answer["refresh_token"]
-        when = expires_at(answer.get("expires_in"))
-        if when:
-            entry["expires_at"] = when
+        entry.update(token_fields(answer))
         return entry
     finally:
         if own:

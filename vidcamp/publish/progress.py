@@ -112,9 +112,7 @@ def default_progress(quiet: bool = False, stream: TextIO | None = None) -> Progr
     if quiet:
         return NullProgress()
     out = stream or sys.stderr
-    if out.isatty():
-        return RichProgress()
-    return LineProgress(out)
+    return RichProgress() if out.isatty() else LineProgress(out)
 
 
 def _mb(n: int) -> str:

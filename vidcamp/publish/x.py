@@ -21,25 +21,23 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
-from vidcamp.presets import Preset
 from vidcamp.publish import UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
     Failure,
     FileSlice,
     Flow,
-    FlowGen,
     Multipart,
     PlatformClient,
-    Reply,
     Wait,
-    retry_after_seconds,
     short,
-    transient_failure,
 )
+
+if TYPE_CHECKING:
+    from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
 API = "https://api.x.com/2"
 MAX_SEGMENT = 5 * 1024 * 1024
@@ -47,17 +45,10 @@ MAX_SEGMENTS = 1000
 SKEW = 300  # seconds of clock difference tolerated between us and X
 
 
-def build_flow(
-    request: UploadRequest,
-    preset: Preset,
-    entry: dict[str, Any],
-    *,
-    chunk_size: int,
-    resume: dict[str, Any] | None = None,
-) -> XFlow:
-    if request.publish_at is not None:
+def build_flow(args: FlowArgs) -> XFlow:
+    if args.request.publish_at is not None:
         raise PermanentPublishError("x: posts cannot be scheduled through the API (publish_at)")
-    return XFlow(request, chunk_size=chunk_size, resume=resume)
+    return XFlow(args)
 
 
 CLIENT = PlatformClient("x", build_flow)
@@ -73,15 +64,18 @@ def post_text(request: UploadRequest) -> str:
     return "\n\n".join(parts)
 
 
+def _posted_id(reply: Reply) -> str | None:
+    return str((reply.json().get("data") or {}).get("id")) if reply.ok else None
+
+
 class XFlow(Flow):
     platform = "x"
 
-    def __init__(
-        self, request: UploadRequest, *, chunk_size: int, resume: dict[str, Any] | None = None
-    ) -> None:
-        self.request = request
-        self.size = request.path.stat().st_size
-        segment = max(1, min(chunk_size, MAX_SEGMENT))
+    def __init__(self, args: FlowArgs) -> None:
+        self.request = args.request
+        self.size = args.request.path.stat().st_size
+        segment = max(1, min(args.chunk_size, MAX_SEGMENT))
+        resume = args.resume
         # at most 1000 segments: grow them for big files (still under 5 MB)
         segment = max(segment, -(-self.size // MAX_SEGMENTS))
         self.state: dict[str, Any] = {"platform": "x", "phase": "new", "size": self.size,
@@ -117,7 +111,10 @@ class XFlow(Flow):
             phase = "posting"
             yield self._checkpoint(phase=phase)
         if phase == "posting":
-            yield from self._post_once()
+            yield from self._create_once("post_sent", find=self._find_post,
+                                         create=self._post_call, created_id=_posted_id,
+                                         id_key="post_id",
+                                         intent=lambda: {"intent_at": int(time.time())})
         post_id = str(self.state["post_id"])
         yield self._checkpoint(phase="done")
         user = self.state.get("username") or "i/web"
@@ -164,25 +161,11 @@ class XFlow(Flow):
                 _processing_failed(info)
             yield Wait(float(info.get("check_after_secs") or 1), "processing")
 
-    def _post_once(self) -> FlowGen:
-        while True:
-            if self.state.get("post_sent"):  # it may have arrived: look for our media key
-                found = yield from self._find_post()
-                if found:
-                    self.state["post_id"] = found
-                    return
-            else:
-                yield self._checkpoint(post_sent=True, intent_at=int(time.time()))
-            reply = yield Call(
-                "POST", f"{API}/tweets", "x.tweet",
-                json={"text": post_text(self.request),
-                      "media": {"media_ids": [str(self.state["media_id"])]}},
-                on_failure="deliver",
-            )
-            assert reply is not None
-            if reply.ok:
-                self.state["post_id"] = str((reply.json().get("data") or {}).get("id"))
-                return
+    def _post_call(self) -> Call:
+        return Call("POST", f"{API}/tweets", "x.tweet",
+                    json={"text": post_text(self.request),
+                          "media": {"media_ids": [str(self.state["media_id"])]}},
+                    on_failure="deliver")
 
     def _find_post(self) -> FlowGen:
         """The id of an existing post carrying our media key, from the account's timeline."""
@@ -208,17 +191,8 @@ class XFlow(Flow):
                 return str(tweet["id"])
         return None
 
-    def classify(self, call: Call, reply: Reply) -> Failure | None:
-        """How X's answer to ``call`` counts (see the module docstring for the routes)."""
-        if reply.status == 429:
-            wait = retry_after_seconds(reply.headers)
-            return Failure("retry", "x: rate limited (HTTP 429)", retry_after=wait)
-        transient = transient_failure(reply, "x")
-        if transient is not None:
-            return transient
-        if reply.ok:
-            return None
-        body = reply.json() if isinstance(reply.json(), dict) else {}
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]) -> Failure | None:
+        """How X's error answer to ``call`` counts (see the module docstring for the routes)."""
         errors = body.get("errors") or [body]
         first = errors[0] if errors and isinstance(errors[0], dict) else {}
         detail = first.get("detail") or first.get("message") or first.get("title") or ""

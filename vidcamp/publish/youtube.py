@@ -20,24 +20,24 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError, RetryableError
-from vidcamp.presets import Preset
 from vidcamp.publish import EditRequest, UploadRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
+    EditFlow,
     Failure,
     FileSlice,
     Flow,
-    FlowGen,
     PlatformClient,
-    Reply,
     image_type,
     next_pacific_midnight,
     short,
-    transient_failure,
 )
+
+if TYPE_CHECKING:
+    from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
 log = logging.getLogger("vidcamp.publish")
 
@@ -53,15 +53,8 @@ _RETRY_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "backendError"}
 _REFRESH_REASONS = {"authError", "unauthorized", "expired"}
 
 
-def build_flow(
-    request: UploadRequest,
-    preset: Preset,
-    entry: dict[str, Any],
-    *,
-    chunk_size: int,
-    resume: dict[str, Any] | None = None,
-) -> YouTubeFlow:
-    return YouTubeFlow(request, preset, chunk_size=chunk_size, resume=resume)
+def build_flow(args: FlowArgs) -> YouTubeFlow:
+    return YouTubeFlow(args)
 
 
 def video_resource(request: UploadRequest) -> dict[str, Any]:
@@ -88,19 +81,13 @@ def video_resource(request: UploadRequest) -> dict[str, Any]:
 class YouTubeFlow(Flow):
     platform = "youtube"
 
-    def __init__(
-        self,
-        request: UploadRequest,
-        preset: Preset,
-        *,
-        chunk_size: int,
-        resume: dict[str, Any] | None = None,
-    ) -> None:
-        self.request = request
-        self.preset = preset
-        self.size = request.path.stat().st_size
+    def __init__(self, args: FlowArgs) -> None:
+        self.request = args.request
+        self.preset = args.preset
+        self.size = args.request.path.stat().st_size
         # every chunk but the last must be a whole number of 256 KiB quanta
-        self.chunk = max(QUANTUM, chunk_size - chunk_size % QUANTUM)
+        self.chunk = max(QUANTUM, args.chunk_size - args.chunk_size % QUANTUM)
+        resume = args.resume
         self.state: dict[str, Any] = {"platform": "youtube", "phase": "new", "size": self.size}
         if (
             resume
@@ -203,13 +190,11 @@ class YouTubeFlow(Flow):
 
     def classify(self, call: Call, reply: Reply) -> Failure | None:
         if call.route in ("youtube.chunk", "youtube.status") and reply.status in (308, 404, 410):
-            return None
-        transient = transient_failure(reply, "youtube")
-        if transient is not None:
-            return transient
-        if reply.ok:
-            return None
-        error = reply.json().get("error", {}) if isinstance(reply.json(), dict) else {}
+            return None  # the upload protocol's own answers, read by the steps
+        return super().classify(call, reply)
+
+    def classify_error(self, call: Call, reply: Reply, body: dict[str, Any]) -> Failure | None:
+        error = body.get("error", {})
         if not isinstance(error, dict):
             error = {}
         errors = error.get("errors") or [{}]
@@ -235,12 +220,8 @@ def _acknowledged(value: str | None) -> int:
     return int(match.group(2)) + 1 if match else 0
 
 
-class YouTubeEdit(YouTubeFlow):
+class YouTubeEdit(EditFlow, YouTubeFlow):
     """``videos.update`` (part=snippet, the whole snippet) and/or ``thumbnails.set``."""
-
-    def __init__(self, request: EditRequest) -> None:  # no file: nothing of the upload's state
-        self.edit = request
-        self.state = {"platform": "youtube", "phase": "edit"}
 
     def steps(self) -> FlowGen:
         r = self.edit

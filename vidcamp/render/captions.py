@@ -20,6 +20,7 @@ from vidcamp.errors import MediaError, SpecError
 from vidcamp.jobs import CaptionLine, Captions, Hook, Segment
 from vidcamp.paths import caption_styles_dir, fonts_dir
 from vidcamp.presets import Preset
+from vidcamp.timeline import onto_cut
 
 EMOJI_FONT_FILE = "NotoEmoji-Bold.ttf"
 # Bundled fonts for scripts the Latin display fonts lack, tried after the style's own font.
@@ -309,14 +310,8 @@ def parse_caption_text(text: str, path: Path) -> list[TimedText]:
 
 def remap_to_clip(events: Iterable[TimedText], segments: Sequence[Segment]) -> list[TimedText]:
     """Move source-timed lines onto the joined cut: outside lines dropped, straddlers clipped."""
-    out: list[TimedText] = []
-    offset = 0.0
-    for seg in segments:
-        for ev in events:
-            start, end = max(ev.start, seg.start), min(ev.end, seg.end)
-            if end - start >= MIN_LINE_SECONDS:
-                out.append(TimedText(offset + start - seg.start, offset + end - seg.start, ev.text))
-        offset += seg.duration
+    out = [TimedText(start, end, ev.text)
+           for ev, start, end in onto_cut(events, segments, MIN_LINE_SECONDS)]
     out.sort(key=lambda e: (e.start, e.end))
     return out
 

@@ -171,6 +171,4 @@ def make_progress(*, quiet: bool = False, stream: TextIO | None = None) -> Any:
     if quiet:
         return NullProgress()
     out = stream or sys.stderr
-    if out.isatty():
-        return RichProgress()
-    return PlainProgress(out)
+    return RichProgress() if out.isatty() else PlainProgress(out)

@@ -18,10 +18,10 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from vidcamp.sandbox.multipart import boundary_of, read_multipart
+from vidcamp.sandbox.multipart import FileSink, boundary_of, read_multipart
 from vidcamp.sandbox.state import BLOCK, Account, Answer, Dropped, SandboxState
 
 if TYPE_CHECKING:
@@ -128,6 +128,23 @@ class Request:
         if value.lower().startswith(scheme.lower() + " "):
             return value[len(scheme) + 1:].strip()
         return ""
+
+
+SinkT = TypeVar("SinkT", bound=FileSink)
+
+
+def receive_file(req: Request, open_file: Callable[[str, str, dict[str, str]], SinkT]
+                 ) -> SinkT | None:
+    """Read the multipart body, streaming its file part to the sink ``open_file`` opens: that
+    sink (the last, if several file parts came), or None when no file part came."""
+    opened: list[SinkT] = []
+
+    def open_and_keep(name: str, filename: str, fields: dict[str, str]) -> SinkT:
+        opened.append(open_file(name, filename, fields))
+        return opened[-1]
+
+    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_and_keep)
+    return opened[-1] if opened else None
 
 
 class ImageSink:
@@ -244,6 +261,14 @@ def fault_answer(platform: str, fault: dict[str, Any] | None) -> None:
         raise fb_error("(#100) Invalid parameter", 100)
 
 
+def enter_authorised(state: SandboxState, req: Request, platform: str, step: str,
+                     token: Callable[[Request], str] = Request.bearer) -> Account:
+    """Enter ``step`` of ``platform``: answer the fault set for it, if any, then the account
+    owning the request's token (``token`` reads it: the bearer token unless said otherwise)."""
+    fault_answer(platform, req.enter(platform, step))
+    return account_for(state, req, platform, token(req))
+
+
 def account_for(state: SandboxState, req: Request, platform: str, token: str) -> Account:
     """The account owning ``token``; a fault may expire or revoke it first; 401 if invalid."""
     acct = state.by_token(token)
@@ -352,3 +377,17 @@ def authorize(state: SandboxState, req: Request, platform: str) -> Result:
                              "code_challenge": q.get("code_challenge", "")}
     location = add_query(redirect, {"code": code, "state": q.get("state", "")})
     return ok({"redirect": location}, 302, {"Location": location})
+
+
+def oauth_routes(platform: str, *, token: tuple[str, str, str],
+                 consent: tuple[str, str, str]) -> None:
+    """Route a platform's OAuth token endpoint and consent page, each ``(method, host, path)``."""
+
+    def token_handler(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+        return token_endpoint(state, req, platform)
+
+    def consent_handler(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
+        return authorize(state, req, platform)
+
+    route(*token)(token_handler)
+    route(*consent)(consent_handler)

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vidcamp.sandbox.common import (
     Request,
     Result,
     account_for,
-    authorize,
     dm_error,
+    enter_authorised,
     fault_answer,
+    oauth_routes,
     ok,
+    receive_file,
     route,
-    token_endpoint,
 )
-from vidcamp.sandbox.multipart import boundary_of, read_multipart
-from vidcamp.sandbox.state import (
-    SandboxState,
-    Upload,
-    UploadWriter,
-)
+from vidcamp.sandbox.state import SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
@@ -32,8 +28,7 @@ _DM = "api.dailymotion.com"
 
 @route("GET", _DM, r"/file/upload")
 def dm_file_upload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("dailymotion", req.enter("dailymotion", "file_upload"))
-    acct = account_for(state, req, "dailymotion", req.bearer())
+    acct = enter_authorised(state, req, "dailymotion", "file_upload")
     uuid = secrets.token_hex(16)
     with state.lock:
         state.uploads[uuid] = Upload(uuid, "dailymotion", acct.name, -1)
@@ -50,18 +45,16 @@ def dm_upload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
         up = state.uploads.get(req.query.get("uuid", ""))
     if up is None or up.complete:
         raise dm_error(400, "invalid_parameter", "unknown or used upload_url")
-    holder: dict[str, Any] = {}
+    filenames: list[str] = []
 
     def open_file(name: str, filename: str, fields: dict[str, str]) -> UploadWriter:
         if name != "file":
             raise dm_error(400, "invalid_parameter", "the file field is `file`")
         up.size = 1 << 62  # unknown until the part ends
-        writer = UploadWriter(state, up, 0, atomic=True)
-        holder["writer"], holder["name"] = writer, filename
-        return writer
+        filenames.append(filename)
+        return UploadWriter(state, up, 0, atomic=True)
 
-    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
-    writer: UploadWriter | None = holder.get("writer")
+    writer = receive_file(req, open_file)
     if writer is None:
         raise dm_error(400, "invalid_parameter", "file part required")
     writer.finish()
@@ -69,15 +62,14 @@ def dm_upload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
     up.complete = True
     up.requests += 1
     url = f"{server.root}/upload.dailymotion.com/files/{up.id}.mp4"
-    return ok({"acodec": "AAC", "format": "MPEG-4", "name": holder["name"],
+    return ok({"acodec": "AAC", "format": "MPEG-4", "name": filenames[-1],
                 "size": str(up.size), "url": url, "hash": up.hasher.hexdigest()[:40]})
 
 
 @route("POST", _DM, r"/me/videos")
 def dm_create(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     form = req.form()
-    fault_answer("dailymotion", req.enter("dailymotion", "create"))
-    acct = account_for(state, req, "dailymotion", req.bearer())
+    acct = enter_authorised(state, req, "dailymotion", "create")
     url = form.get("url", "")
     uuid = url.rsplit("/", 1)[-1].removesuffix(".mp4")
     with state.lock:
@@ -107,8 +99,7 @@ def dm_create(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
 
 @route("GET", _DM, r"/me/videos")
 def dm_list(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("dailymotion", req.enter("dailymotion", "list"))
-    acct = account_for(state, req, "dailymotion", req.bearer())
+    acct = enter_authorised(state, req, "dailymotion", "list")
     fields = [f for f in req.query.get("fields", "id").split(",") if f]
     limit = int(req.query.get("limit", 10))
     with state.lock:
@@ -139,8 +130,7 @@ def dm_video(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
 def dm_edit(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     """Edit a video: ``title`` and/or ``thumbnail_url`` (an uploaded file's url)."""
     form = req.form()
-    fault_answer("dailymotion", req.enter("dailymotion", "edit"))
-    acct = account_for(state, req, "dailymotion", req.bearer())
+    acct = enter_authorised(state, req, "dailymotion", "edit")
     video_id = req.path.rsplit("/", 1)[1]
     changes: list[tuple[str, str]] = []
     if form.get("title"):
@@ -160,11 +150,5 @@ def dm_edit(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Res
     return ok({"id": video_id})
 
 
-@route("POST", _DM, r"/oauth/token")
-def dm_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return token_endpoint(state, req, "dailymotion")
-
-
-@route("GET", "www.dailymotion.com", r"/oauth/authorize")
-def dm_authorize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return authorize(state, req, "dailymotion")
+oauth_routes("dailymotion", token=("POST", _DM, r"/oauth/token"),
+             consent=("GET", "www.dailymotion.com", r"/oauth/authorize"))

@@ -13,21 +13,15 @@ from vidcamp.sandbox.common import (
     Request,
     Result,
     account_for,
-    authorize,
+    enter_authorised,
     fault_answer,
     fb_error,
+    oauth_routes,
     ok,
+    receive_file,
     route,
-    token_endpoint,
 )
-from vidcamp.sandbox.multipart import boundary_of, read_multipart
-from vidcamp.sandbox.state import (
-    Account,
-    Answer,
-    SandboxState,
-    Upload,
-    UploadWriter,
-)
+from vidcamp.sandbox.state import Account, Answer, SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
@@ -52,8 +46,8 @@ def _fb_page(state: SandboxState, req: Request, acct: Account, page: str) -> Non
 def fb_reels(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     form = req.form()
     phase = form.get("upload_phase", "")
-    fault_answer("facebook", req.enter("facebook", "finish" if phase == "finish" else "start"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "finish" if phase == "finish" else "start",
+                            token=_fb_token)
     page = req.path.split("/")[2]
     _fb_page(state, req, acct, page)
     if phase == "start":
@@ -130,8 +124,7 @@ def fb_rupload(state: SandboxState, server: SandboxHTTPServer, req: Request) -> 
 
 @route("GET", _FB, _V + r"/(\d+)")
 def fb_status(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("facebook", req.enter("facebook", "status"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "status", token=_fb_token)
     video_id = req.path.rsplit("/", 1)[1]
     with state.lock:
         up = state.uploads.get(video_id)
@@ -157,8 +150,8 @@ def fb_videos(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
         return _fb_transfer(state, req, page)
     form = req.form()
     phase = form.get("upload_phase", "")
-    fault_answer("facebook", req.enter("facebook", "finish" if phase == "finish" else "start"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "finish" if phase == "finish" else "start",
+                            token=_fb_token)
     _fb_page(state, req, acct, page)
     chunk = int(state.settings["facebook_chunk_size"])
     if phase == "start":
@@ -211,11 +204,10 @@ def _fb_transfer(state: SandboxState, req: Request, page: str) -> Result:
                            data={"start_offset": str(up.stored),
                                  "end_offset": str(expected_end)})
         writer = UploadWriter(state, up, start, atomic=True)
-        holder["writer"], holder["up"], holder["end"] = writer, up, expected_end
+        holder["up"], holder["end"] = up, expected_end
         return writer
 
-    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
-    writer: UploadWriter | None = holder.get("writer")
+    writer = receive_file(req, open_file)
     if writer is None:
         raise fb_error("(#100) video_file_chunk required", 100)
     up = holder["up"]
@@ -232,8 +224,7 @@ def _fb_transfer(state: SandboxState, req: Request, page: str) -> Result:
 def fb_edit(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     """Video node update: ``name`` (the title)."""
     form = req.form()
-    fault_answer("facebook", req.enter("facebook", "edit"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "edit", token=_fb_token)
     if not form.get("name"):
         raise fb_error("(#100) nothing to update", 100)
     if state.edit_post("facebook", acct.name, req.path.rsplit("/", 1)[1], "title",
@@ -252,23 +243,18 @@ def fb_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -
         if name != "source":
             raise fb_error(f"(#100) unexpected file field {name}", 100)
         holder["acct"] = account_for(state, req, "facebook", fields.get("access_token", ""))
-        holder["sink"] = ImageSink()
-        return holder["sink"]
+        return ImageSink()
 
-    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
-    if "sink" not in holder:
+    sink = receive_file(req, open_file)
+    if sink is None:
         raise fb_error("(#100) source required", 100)
-    digest = hashlib.sha256(bytes(holder["sink"].data)).hexdigest()
+    digest = hashlib.sha256(bytes(sink.data)).hexdigest()
     video_id = req.path.split("/")[2]
     if state.edit_post("facebook", holder["acct"].name, video_id, "thumbnail_sha256",
                        digest) is None:
         raise fb_error("Unsupported post request. Object does not exist", 100, 33)
     return ok({"success": True})
 
-
-@route("GET", _FB, _V + r"/oauth/access_token")
-def fb_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return token_endpoint(state, req, "facebook")
 
 
 @route("GET", _FB, _V + r"/me/accounts")
@@ -278,6 +264,5 @@ def fb_pages(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
                           "access_token": acct.access_token, "category": "Brand"}]})
 
 
-@route("GET", "www.facebook.com", _V + r"/dialog/oauth")
-def fb_authorize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return authorize(state, req, "facebook")
+oauth_routes("facebook", token=("GET", _FB, _V + r"/oauth/access_token"),
+             consent=("GET", "www.facebook.com", _V + r"/dialog/oauth"))

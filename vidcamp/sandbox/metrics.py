@@ -37,6 +37,7 @@ from vidcamp.sandbox.common import (
     Result,
     account_for,
     dm_error,
+    enter_authorised,
     fault_answer,
     fb_error,
     ok,
@@ -146,8 +147,7 @@ def yt_videos(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
 
 @route("GET", "youtubeanalytics.googleapis.com", r"/v2/reports")
 def yt_reports(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("youtube", req.enter("youtube", "analytics"))
-    acct = account_for(state, req, "youtube", req.bearer())
+    acct = enter_authorised(state, req, "youtube", "analytics")
     q = req.query
     if q.get("ids") != "channel==MINE" or q.get("dimensions") != "video":
         raise yt_error(400, "badRequest", "ids=channel==MINE and dimensions=video expected")
@@ -179,8 +179,7 @@ def yt_reports(state: SandboxState, server: SandboxHTTPServer, req: Request) -> 
 
 @route("GET", "graph.facebook.com", r"/v\d+\.\d+/(\d+)/video_insights")
 def fb_insights(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("facebook", req.enter("facebook", "insights"))
-    acct = account_for(state, req, "facebook", _fb_token(req))
+    acct = enter_authorised(state, req, "facebook", "insights", token=_fb_token)
     video_id = req.path.split("/")[2]
     post = _post(state, "facebook", video_id)
     if post is None or post["account"] != acct.name or _gone(state, video_id):
@@ -215,8 +214,7 @@ def fb_insights(state: SandboxState, server: SandboxHTTPServer, req: Request) ->
 
 @route("GET", "api.x.com", r"/2/tweets")
 def x_lookup(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "lookup"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "lookup")
     ids = [i for i in req.query.get("ids", "").split(",") if i]
     if not ids or len(ids) > 100:
         raise x_error(400, "Invalid Request", "ids must list 1 to 100 post ids")

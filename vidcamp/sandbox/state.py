@@ -53,10 +53,10 @@ class Account:
     access_token: str
     refresh_token: str
     expires_at: float
-    page_id: str = ""
-    user_id: str = ""
-    username: str = ""
-    refresh_valid: bool = True
+    refresh_valid: bool = True  # False once the refresh token is revoked
+    page_id: str = ""  # Facebook
+    user_id: str = ""  # X, Dailymotion
+    username: str = ""  # X
 
     def entry(self) -> dict[str, Any]:
         out: dict[str, Any] = {

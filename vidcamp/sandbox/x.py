@@ -9,22 +9,14 @@ from typing import TYPE_CHECKING, Any
 from vidcamp.sandbox.common import (
     Request,
     Result,
-    account_for,
-    authorize,
-    fault_answer,
+    enter_authorised,
+    oauth_routes,
     ok,
+    receive_file,
     route,
-    token_endpoint,
     x_error,
 )
-from vidcamp.sandbox.multipart import boundary_of, read_multipart
-from vidcamp.sandbox.state import (
-    X_MAX_SEGMENT,
-    Account,
-    SandboxState,
-    Upload,
-    UploadWriter,
-)
+from vidcamp.sandbox.state import X_MAX_SEGMENT, Account, SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
@@ -32,10 +24,17 @@ if TYPE_CHECKING:
 _X = "api.x.com"
 
 
+def _x_media(state: SandboxState, acct: Account, media_id: str) -> Upload:
+    with state.lock:
+        up = state.uploads.get(media_id)
+    if up is None or up.platform != "x" or up.account != acct.name:
+        raise x_error(400, "Invalid Request", "media_id not found")
+    return up
+
+
 @route("POST", _X, r"/2/media/upload/initialize")
 def x_initialize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "initialize"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "initialize")
     body = req.json()
     total = int(body.get("total_bytes") or 0)
     if body.get("media_type") != "video/mp4" or total <= 0:
@@ -48,20 +47,11 @@ def x_initialize(state: SandboxState, server: SandboxHTTPServer, req: Request) -
                          "expires_after_secs": 86400}})
 
 
-def _x_media(state: SandboxState, acct: Account, media_id: str) -> Upload:
-    with state.lock:
-        up = state.uploads.get(media_id)
-    if up is None or up.platform != "x" or up.account != acct.name:
-        raise x_error(400, "Invalid Request", "media_id not found")
-    return up
-
-
 @route("POST", _X, r"/2/media/upload/(\d+)/append")
 def x_append(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "append"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "append")
     up = _x_media(state, acct, req.path.split("/")[4])
-    holder: dict[str, Any] = {}
+    indexes: list[int] = []
 
     def open_file(name: str, filename: str, fields: dict[str, str]) -> UploadWriter:
         index = int(fields.get("segment_index", -1))
@@ -74,17 +64,16 @@ def x_append(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
                               atomic=True)
         if index < up.meta["next"]:
             writer.duplicate = True
-        holder["writer"], holder["index"] = writer, index
+        indexes.append(index)
         return writer
 
-    read_multipart(req.body, boundary_of(req.headers.get("Content-Type", "")), open_file)
-    writer: UploadWriter | None = holder.get("writer")
+    writer = receive_file(req, open_file)
     if writer is None:
         raise x_error(400, "Invalid Request", "media part required")
     if writer.length > X_MAX_SEGMENT:
         raise x_error(400, "Invalid Request", "segment larger than 5 MB")
     writer.finish()
-    if holder["index"] == up.meta["next"]:
+    if indexes[-1] == up.meta["next"]:
         up.meta["next"] += 1
     up.requests += 1
     return ok(None, 204)
@@ -92,8 +81,7 @@ def x_append(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
 
 @route("POST", _X, r"/2/media/upload/(\d+)/finalize")
 def x_finalize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "finalize"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "finalize")
     up = _x_media(state, acct, req.path.split("/")[4])
     if up.stored != up.size:
         raise x_error(400, "Invalid Request",
@@ -136,8 +124,7 @@ def _x_info(state: SandboxState, up: Upload, poll: bool) -> dict[str, Any]:
 
 @route("GET", _X, r"/2/media/upload")
 def x_status(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "status"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "status")
     if req.query.get("command") != "STATUS":
         raise x_error(400, "Invalid Request", "command=STATUS required")
     up = _x_media(state, acct, req.query.get("media_id", ""))
@@ -147,8 +134,7 @@ def x_status(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Re
 
 @route("POST", _X, r"/2/tweets")
 def x_tweet(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "tweet"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "tweet")
     body = req.json()
     ids = (body.get("media") or {}).get("media_ids") or []
     if len(ids) != 1:
@@ -169,15 +155,13 @@ def x_tweet(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Res
 
 @route("GET", _X, r"/2/users/me")
 def x_me(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "me"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "me")
     return ok({"data": {"id": acct.user_id, "name": acct.name, "username": acct.username}})
 
 
 @route("GET", _X, r"/2/users/(\d+)/tweets")
 def x_timeline(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("x", req.enter("x", "timeline"))
-    acct = account_for(state, req, "x", req.bearer())
+    acct = enter_authorised(state, req, "x", "timeline")
     if req.path.split("/")[3] != acct.user_id:
         raise x_error(403, "Forbidden", "not your timeline")
     limit = int(req.query.get("max_results", 10))
@@ -202,11 +186,5 @@ def x_timeline(state: SandboxState, server: SandboxHTTPServer, req: Request) -> 
     return ok({"data": data, "meta": {"result_count": len(data)}})
 
 
-@route("POST", _X, r"/2/oauth2/token")
-def x_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return token_endpoint(state, req, "x")
-
-
-@route("GET", "x.com", r"/i/oauth2/authorize")
-def x_authorize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return authorize(state, req, "x")
+oauth_routes("x", token=("POST", _X, r"/2/oauth2/token"),
+             consent=("GET", "x.com", r"/i/oauth2/authorize"))

@@ -11,19 +11,14 @@ from vidcamp.sandbox.common import (
     Request,
     Result,
     account_for,
-    authorize,
+    enter_authorised,
     fault_answer,
+    oauth_routes,
     ok,
     route,
-    token_endpoint,
     yt_error,
 )
-from vidcamp.sandbox.state import (
-    YT_QUANTUM,
-    SandboxState,
-    Upload,
-    UploadWriter,
-)
+from vidcamp.sandbox.state import YT_QUANTUM, SandboxState, Upload, UploadWriter
 
 if TYPE_CHECKING:
     from vidcamp.sandbox.server import SandboxHTTPServer
@@ -33,8 +28,7 @@ _YT = "www.googleapis.com"
 
 @route("POST", _YT, "/upload/youtube/v3/videos")
 def yt_session(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("youtube", req.enter("youtube", "session"))
-    acct = account_for(state, req, "youtube", req.bearer())
+    acct = enter_authorised(state, req, "youtube", "session")
     if req.query.get("uploadType") != "resumable":
         raise yt_error(400, "invalidUploadType", "uploadType must be resumable")
     size = int(req.headers.get("X-Upload-Content-Length") or -1)
@@ -120,8 +114,7 @@ def yt_put(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Resu
 
 @route("POST", _YT, "/upload/youtube/v3/thumbnails/set")
 def yt_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    fault_answer("youtube", req.enter("youtube", "thumbnail"))
-    acct = account_for(state, req, "youtube", req.bearer())
+    acct = enter_authorised(state, req, "youtube", "thumbnail")
     if req.headers.get("Content-Type") not in ("image/jpeg", "image/png"):
         raise yt_error(400, "invalidImage", "thumbnail must be image/jpeg or image/png")
     image = req.body.read_all(limit=2 * 1024 * 1024)
@@ -137,8 +130,7 @@ def yt_thumbnail(state: SandboxState, server: SandboxHTTPServer, req: Request) -
 @route("PUT", _YT, "/youtube/v3/videos")
 def yt_update(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
     """``videos.update``: the snippet is replaced whole; title and categoryId are required."""
-    fault_answer("youtube", req.enter("youtube", "edit"))
-    acct = account_for(state, req, "youtube", req.bearer())
+    acct = enter_authorised(state, req, "youtube", "edit")
     if req.query.get("part") != "snippet":
         raise yt_error(400, "invalidPart", "part=snippet expected")
     body = req.json()
@@ -156,11 +148,5 @@ def yt_update(state: SandboxState, server: SandboxHTTPServer, req: Request) -> R
     return ok({"kind": "youtube#video", "id": body["id"], "snippet": snippet})
 
 
-@route("POST", "oauth2.googleapis.com", "/token")
-def yt_token(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return token_endpoint(state, req, "youtube")
-
-
-@route("GET", "accounts.google.com", "/o/oauth2/v2/auth")
-def yt_authorize(state: SandboxState, server: SandboxHTTPServer, req: Request) -> Result:
-    return authorize(state, req, "youtube")
+oauth_routes("youtube", token=("POST", "oauth2.googleapis.com", "/token"),
+             consent=("GET", "accounts.google.com", "/o/oauth2/v2/auth"))

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from vidcamp.files import write_atomic
 from vidcamp.stats import METRICS, VIEW_MEANING
 from vidcamp.stats.store import Reading, StatPost
 
@@ -369,20 +370,3 @@ def write_html(report: CampaignReport, page_dir: Path) -> Path:
                        f"<title>{html.escape(report.campaign)} stats</title></head><body>"
                        f"{section}</body></html>\n")
     return page
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temp file in the same folder and a rename: never a half-written page."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

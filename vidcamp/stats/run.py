@@ -117,14 +117,14 @@ def stats_due(
     *,
     ledger_path: Path | None = None,
     campaign: str | None = None,
+    all_posts: bool = False,
     now: datetime | None = None,
     cadence: Cadence | None = None,
-    all_posts: bool = False,
+    on_line: Callable[[str], None] | None = None,
     credentials: Path | None = None,
     api_root: str | None = None,
     client: httpx.Client | None = None,
     policy: RetryPolicy | None = None,
-    on_line: Callable[[str], None] | None = None,
 ) -> StatsReport:
     """Read every due post's figures (``all_posts``: every live post, due or not).
 

@@ -13,21 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from vidcamp.ledger.clock import from_db, to_db
-from vidcamp.ledger.store import Ledger
+from vidcamp.ledger.store import Ledger, PostRef
 
 
 @dataclass(frozen=True)
-class StatPost:
+class StatPost(PostRef):
     """A published post as the stats loop sees it."""
 
-    id: int
-    key: str
-    campaign: str
-    clip_id: str
-    target: str
-    platform: str
-    preset: str
-    account: str
     remote_id: str
     url: str | None
     title: str

@@ -10,14 +10,7 @@ from pathlib import Path
 from vidcamp.errors import MediaError, UsageError
 from vidcamp.media.probe import MediaInfo
 from vidcamp.presets import get_preset
-from vidcamp.suggest.pick import (
-    MERGE,
-    Candidate,
-    boundaries,
-    candidates,
-    choose,
-    quiet_boundaries,
-)
+from vidcamp.suggest.pick import MERGE, Candidate, boundaries, candidates, choose, quiet_boundaries
 from vidcamp.suggest.score import Boundary, Scorer
 from vidcamp.suggest.signals import Signals, measure_signals
 from vidcamp.suggest.transcript import Sentence, Word, sentences

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import Location, SpecError, UsageError
+from vidcamp.spec.timecode import format_timecode
 from vidcamp.suggest.engine import Suggestion, SuggestResult
 
 
@@ -30,14 +31,6 @@ def clip_id(s: Suggestion, taken: set[str]) -> str:
         name, k = f"{base}-{k}", k + 1
     taken.add(name)
     return name
-
-
-def timecode(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def _q(text: str) -> str:
@@ -60,7 +53,8 @@ def clips_yaml(result: SuggestResult, source: str, indent: int, taken: set[str])
         lines.append(f"{pad}  source: {source}")
         lines.append(f"{pad}  title: {_q(s.title)}")
         lines.append(f"{pad}  cut:")
-        lines.append(f'{pad}    - {{from: "{timecode(s.start)}", to: "{timecode(s.end)}"}}')
+        start, end = format_timecode(s.start), format_timecode(s.end)
+        lines.append(f'{pad}    - {{from: "{start}", to: "{end}"}}')
         if result.auto_captions is not None:
             model, language = result.auto_captions
             lines.append(f"{pad}  captions:")

@@ -17,16 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError
+from vidcamp.transcribe.words import Word
 
 SENTENCE_END = re.compile(r"[.!?…]['\")\]]*$")
 LONG_PAUSE = 1.2  # seconds between words that end a sentence even without punctuation
-
-
-@dataclass(frozen=True)
-class Word:
-    start: float
-    end: float
-    text: str
 
 
 @dataclass(frozen=True)
@@ -51,7 +45,7 @@ def words_from(items: Iterable[Any]) -> list[Word]:
             raise ValueError("each word needs start, end and word (or text)")
         text = str(text).strip()
         if text:
-            out.append(Word(float(start), max(float(start), float(end)), text))
+            out.append(Word(text, float(start), max(float(start), float(end))))
     out.sort(key=lambda w: w.start)
     return out
 

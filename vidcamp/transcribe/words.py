@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError
+from vidcamp.timeline import onto_cut
 
 WORDS_FORMAT = 1
 # Words shorter than this after clipping to a cut are dropped.
@@ -297,14 +298,7 @@ def spread_lines(cues: Iterable[tuple[float, float, str]]) -> list[Word]:
 
 def remap_words(words: Iterable[Word], segments: Sequence[Any]) -> list[Word]:
     """Source-timed words onto the joined cut; words outside it dropped, straddlers clipped."""
-    out: list[Word] = []
-    offset = 0.0
-    for seg in segments:
-        for w in words:
-            start, end = max(w.start, seg.start), min(w.end, seg.end)
-            if end - start >= MIN_WORD_SECONDS:
-                out.append(Word(w.text, offset + start - seg.start, offset + end - seg.start,
-                                w.probability))
-        offset += seg.end - seg.start
+    out = [Word(w.text, start, end, w.probability)
+           for w, start, end in onto_cut(words, segments, MIN_WORD_SECONDS)]
     out.sort(key=lambda w: (w.start, w.end))
     return out
