@@ -50,19 +50,26 @@ class Quota:
     tiers: tuple[tuple[str, int], ...] = ()  # (tier name, posts per 24 h), first is default
     source: str = ""
 
+    def _units(self, entry: Mapping[str, Any]) -> tuple[int, int] | None:
+        """(units per day, units per upload) when the quota counts API units, else None."""
+        if self.units_per_day is None or not self.units_per_upload:
+            return None
+        return (int(entry.get("quota_units_per_day") or self.units_per_day),
+                int(entry.get("upload_cost") or self.units_per_upload))
+
+    def _tier(self, entry: Mapping[str, Any]) -> str:
+        return str(entry.get("tier") or self.tiers[0][0])
+
     def daily_posts(self, entry: Mapping[str, Any] | None = None) -> int | None:
         """Uploads or posts one account may make in a quota day (None: no documented limit)."""
         entry = entry or {}
         if entry.get("posts_per_day") is not None:
             return int(entry["posts_per_day"])
-        if self.units_per_day is not None and self.units_per_upload:
-            units = int(entry.get("quota_units_per_day") or self.units_per_day)
-            cost = int(entry.get("upload_cost") or self.units_per_upload)
-            return units // max(1, cost)
+        units = self._units(entry)
+        if units is not None:
+            return units[0] // max(1, units[1])
         if self.tiers:
-            tiers = dict(self.tiers)
-            tier = str(entry.get("tier") or self.tiers[0][0])
-            return tiers.get(tier, self.tiers[0][1])
+            return dict(self.tiers).get(self._tier(entry), self.tiers[0][1])
         return self.posts_per_day
 
     def describe(self, entry: Mapping[str, Any] | None = None) -> str:
@@ -71,13 +78,11 @@ class Quota:
         count = self.daily_posts(entry)
         if entry.get("posts_per_day") is not None:
             return f"{count} a day (credentials file)"
-        if self.units_per_day is not None and self.units_per_upload:
-            units = int(entry.get("quota_units_per_day") or self.units_per_day)
-            cost = int(entry.get("upload_cost") or self.units_per_upload)
-            return f"{count} uploads a day ({units} quota units, {cost} per upload)"
+        units = self._units(entry)
+        if units is not None:
+            return f"{count} uploads a day ({units[0]} quota units, {units[1]} per upload)"
         if self.tiers:
-            tier = str(entry.get("tier") or self.tiers[0][0])
-            return f"{count} posts per 24 h ({tier} tier)"
+            return f"{count} posts per 24 h ({self._tier(entry)} tier)"
         return f"{count} per 24 h"
 
 
