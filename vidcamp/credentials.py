@@ -32,7 +32,8 @@ SECRET_KEYS = ("client_secret", "refresh_token", "access_token", "code_verifier"
                "reporting_secret")
 
 
-def _path(path: Path | None) -> Path:
+def credentials_file(path: Path | None = None) -> Path:
+    """``path``, or the default credentials file (``VIDCAMP_CREDENTIALS`` or the config dir)."""
     if path is not None:
         return Path(path)
     from vidcamp.paths import credentials_path
@@ -44,7 +45,7 @@ def load_all(path: Path | None = None, *, missing_ok: bool = False) -> dict[str,
     """Every account in the credentials file (``{}`` for a missing file when ``missing_ok``)."""
     import yaml
 
-    file = _path(path)
+    file = credentials_file(path)
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -74,7 +75,7 @@ def load_all(path: Path | None = None, *, missing_ok: bool = False) -> dict[str,
 
 def load_account(name: str, path: Path | None = None) -> dict[str, Any]:
     """One account's entry, checked for a known ``platform``."""
-    file = _path(path)
+    file = credentials_file(path)
     accounts = load_all(file)
     if name not in accounts:
         known = ", ".join(sorted(accounts)) or "none"
@@ -100,7 +101,7 @@ def locked(path: Path | None = None) -> Iterator[Path]:
     """
     import fcntl
 
-    file = _path(path)
+    file = credentials_file(path)
     file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(file.with_name(f".{file.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -117,7 +118,7 @@ def save_account(
 
     ``lock=False`` when the caller already holds ``locked(path)``.
     """
-    file = _path(path)
+    file = credentials_file(path)
     with locked(file) if lock else contextlib.nullcontext(file):
         accounts = load_all(file, missing_ok=True)
         accounts[name] = dict(entry)
@@ -129,7 +130,7 @@ def write_all(accounts: dict[str, dict[str, Any]], path: Path | None = None) -> 
     """Replace the whole file atomically: temp file (0600) in the same folder, then rename."""
     import yaml
 
-    file = _path(path)
+    file = credentials_file(path)
     file.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(accounts, sort_keys=True, default_flow_style=False, allow_unicode=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)

@@ -57,13 +57,10 @@ def check_accounts(
     now: datetime | None = None,
 ) -> list[AccountHealth]:
     """Every account in the credentials file, checked (tokens refreshed and saved)."""
-    from vidcamp.credentials import load_all
+    from vidcamp.credentials import credentials_file, load_all
     from vidcamp.publish.base import now_utc
 
-    if credentials is None:
-        from vidcamp.paths import credentials_path
-
-        credentials = credentials_path()
+    credentials = credentials_file(credentials)
     now = now or now_utc()
     entries = load_all(credentials, missing_ok=True)
     scheduled = _scheduled(ledger_path, now)

@@ -102,7 +102,7 @@ def edit(
     api_root: str | None = None,
 ) -> None:
     """Change a published post's title and/or thumbnail where the platform allows it."""
-    from vidcamp.credentials import load_account
+    from vidcamp.credentials import credentials_file, load_account
     from vidcamp.errors import PermanentPublishError
     from vidcamp.platforms import get_platform
     from vidcamp.presets import PRESETS
@@ -116,11 +116,7 @@ def edit(
     if request.thumbnail is not None and not request.thumbnail.is_file():
         raise PermanentPublishError(f"{request.thumbnail}: no such thumbnail file")
     entry = load_account(account, credentials)
-    if credentials is None:
-        from vidcamp.paths import credentials_path
-
-        credentials = credentials_path()
-    acct = Account(account, entry, credentials, platform.refresher)
+    acct = Account(account, entry, credentials_file(credentials), platform.refresher)
     with Driver(acct, policy=policy, client=client, api_root=api_root) as drv:
         drv.run(builder(request, entry))
 
@@ -143,7 +139,7 @@ def upload(
     ``api_root`` sends every request to a sandbox (``https://HOST/PATH`` is served at
     ``API_ROOT/HOST/PATH``); None falls back to ``$VIDCAMP_API_ROOT``, else the real hosts.
     """
-    from vidcamp.credentials import load_account
+    from vidcamp.credentials import credentials_file, load_account
     from vidcamp.errors import CredentialsError, PermanentPublishError
     from vidcamp.platforms import get_platform
     from vidcamp.presets import PRESETS
@@ -175,12 +171,7 @@ def upload(
     flow = platform.client().build_flow(
         FlowArgs(request, preset, entry, chunk_size or DEFAULT_CHUNK_SIZE, resume)
     )
-    creds_path = credentials
-    if creds_path is None:
-        from vidcamp.paths import credentials_path
-
-        creds_path = credentials_path()
-    acct = Account(account, entry, creds_path, platform.refresher)
+    acct = Account(account, entry, credentials_file(credentials), platform.refresher)
     with Driver(acct, policy=policy, progress=progress, on_state=on_state, client=client,
                 api_root=api_root) as drv:
         drv.progress.start(f"{preset.platform}:{request.path.name}", size)
