@@ -126,8 +126,9 @@ def _try_token(name: str, entry: dict[str, Any], credentials: Path,
             return "refreshed", False, account.entry
         if platform.name != "facebook":
             return "needs login: no refresh token", True, entry
-        graph = platform.oauth.token_url.rsplit("/oauth/", 1)[0]
-        reply = driver.send(Call("GET", f"{graph}/me/accounts", "facebook.me"))
+        from vidcamp.publish.facebook import GRAPH
+
+        reply = driver.send(Call("GET", f"{GRAPH}/me/accounts", "facebook.me"))
     if reply.ok:
         return "valid", False, entry
     body = reply.json()

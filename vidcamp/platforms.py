@@ -119,7 +119,7 @@ class Platform:
 
 _GOOGLE_TOKEN = "https://oauth2.googleapis.com/token"
 _YT_SCOPE = "https://www.googleapis.com/auth/"
-_GRAPH_VERSION = "v21.0"
+GRAPH_VERSION = "v21.0"  # the Graph API version every Facebook call uses
 _X_API = "https://api.x.com/2"
 
 REGISTRY: dict[str, Platform] = {
@@ -152,8 +152,8 @@ REGISTRY: dict[str, Platform] = {
         Platform(
             name="facebook", label="Facebook",
             oauth=OAuthEndpoints(
-                authorize_url=f"https://www.facebook.com/{_GRAPH_VERSION}/dialog/oauth",
-                token_url=f"https://graph.facebook.com/{_GRAPH_VERSION}/oauth/access_token",
+                authorize_url=f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
+                token_url=f"https://graph.facebook.com/{GRAPH_VERSION}/oauth/access_token",
                 scopes=("pages_show_list", "pages_read_engagement", "pages_manage_posts",
                         "publish_video"),
                 scope_separator=",",

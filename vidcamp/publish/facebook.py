@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vidcamp.errors import PermanentPublishError
+from vidcamp.platforms import GRAPH_VERSION
 from vidcamp.publish import EditRequest, UploadResult
 from vidcamp.publish.base import (
     Call,
@@ -46,7 +47,6 @@ from vidcamp.publish.base import (
 if TYPE_CHECKING:
     from vidcamp.publish.base import FlowArgs, FlowGen, Reply
 
-GRAPH_VERSION = "v21.0"
 GRAPH = f"https://graph.facebook.com/{GRAPH_VERSION}"
 # "videos must be published to graph-video.facebook.com" (video upload guide): feed uploads
 GRAPH_VIDEO = f"https://graph-video.facebook.com/{GRAPH_VERSION}"
