@@ -70,7 +70,7 @@ def check_accounts(
 
 def _check(name: str, entry: dict[str, Any], credentials: Path, api_root: str | None,
            now: datetime, posts: list[datetime]) -> AccountHealth:
-    from vidcamp.platforms import REGISTRY
+    from vidcamp.platforms import REGISTRY, granted_scopes
     from vidcamp.quota import overloads
 
     platform = REGISTRY.get(str(entry.get("platform")))
@@ -80,7 +80,7 @@ def _check(name: str, entry: dict[str, Any], credentials: Path, api_root: str | 
     token, needs_login, entry = _try_token(name, entry, credentials, api_root)
     missing: dict[str, list[str]] | None = None
     if entry.get("scope"):
-        granted = set(str(entry["scope"]).replace(",", " ").split())
+        granted = granted_scopes(entry)
         missing = {feature: [s for s in scopes if s not in granted]
                    for feature, scopes in platform.feature_scopes}
     age = None

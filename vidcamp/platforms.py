@@ -110,6 +110,10 @@ class Platform:
             return None
         return StandardRefresher(self.oauth.token_url, client_auth=self.oauth.client_auth)
 
+    def scopes_for(self, feature: Feature) -> tuple[str, ...]:
+        """The scopes ``feature`` needs (none listed: none)."""
+        return dict(self.feature_scopes).get(feature, ())
+
     def client(self) -> PlatformClient:
         """The upload client (imports its module on first use)."""
         module = importlib.import_module(self.client_module)
@@ -221,6 +225,11 @@ REGISTRY: dict[str, Platform] = {
 }
 
 PLATFORMS: tuple[str, ...] = tuple(REGISTRY)
+
+
+def granted_scopes(entry: Mapping[str, Any]) -> set[str]:
+    """The scopes a credentials entry records as granted (space- or comma-separated)."""
+    return set(str(entry.get("scope") or "").replace(",", " ").split())
 
 
 def get_platform(name: str) -> Platform:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from vidcamp.errors import UsageError
-from vidcamp.platforms import PLATFORMS
+from vidcamp.platforms import PLATFORMS, get_platform
 
 PLATFORM_CHOICE = click.Choice(list(PLATFORMS))
 
@@ -59,10 +59,7 @@ def login(account: str, platform: str | None, client_id: str | None, client_secr
             client_secret = click.prompt("OAuth client secret", hide_input=True)
         extra: tuple[str, ...] = ()
         if analytics:
-            from vidcamp.platforms import get_platform
-
-            extra = dict(get_platform(platform).feature_scopes).get(
-                "analytics", ())
+            extra = get_platform(platform).scopes_for("analytics")
         entry = _browser_login(platform, str(client_id), client_secret or "", port,
                                no_browser, page_id or str(existing.get("page_id") or ""), extra)
     for key in ("channel",):
