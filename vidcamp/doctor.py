@@ -4,6 +4,7 @@ the scopes each feature needs, token age, and the posting quota against what the
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -96,9 +97,7 @@ def _check(name: str, entry: dict[str, Any], credentials: Path, api_root: str | 
             f"authorised {age:.0f} days ago: if the Google app is in \"testing\" mode its refresh"
             f" tokens die after {GOOGLE_TESTING_DAYS} days (publish the app, or log in again)"
         )
-    days: dict[str, int] = {}
-    for when in posts:
-        days[when.date().isoformat()] = days.get(when.date().isoformat(), 0) + 1
+    days = dict(Counter(when.date().isoformat() for when in posts))
     warnings += [o.message() for o in overloads([(name, platform.name, w) for w in posts],
                                                  {name: entry})]
     return AccountHealth(name, platform.name, token, needs_login, missing,
