@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from vidcamp.cli._ledger import ledger_file, sandbox_option
+
+if TYPE_CHECKING:
+    from vidcamp.stats.report import CampaignReport
 
 
 @click.command("report")
@@ -60,12 +64,11 @@ def _campaign(arg: str, build_dir: Path | None) -> tuple[str, dict[str, str], Pa
     return arg, {}, (build_dir or Path("build")) / arg
 
 
-def _print_table(report: object) -> None:
-    from vidcamp.cli._common import console
-    from vidcamp.stats.report import CampaignReport, _fmt
-
-    assert isinstance(report, CampaignReport)
+def _print_table(report: CampaignReport) -> None:
     from rich.table import Table
+
+    from vidcamp.cli._common import console
+    from vidcamp.stats.report import _fmt
 
     table = Table(title=f"{report.campaign}: latest figures")
     for column in ("clip", "platform", "views", "likes", "comments", "shares",

@@ -937,13 +937,7 @@ class Ledger:
 
     def swaps(self, post_id: int | None = None) -> list[Swap]:
         """Planned and performed swaps (of one post, or all), in the order they are due."""
-        sql = "SELECT * FROM swaps"
-        args: list[Any] = []
-        if post_id is not None:
-            sql += " WHERE post_id = ?"
-            args.append(post_id)
-        with self._errors("read"):
-            rows = self._conn.execute(sql + " ORDER BY due_at, id", args).fetchall()
+        rows = self._read("SELECT * FROM swaps", "post_id", post_id, "due_at, id")
         return [_swap(r) for r in rows]
 
     def due_swaps(self, now: datetime, stale_after: float = DEFAULT_LEASE_SECONDS) -> list[Swap]:
@@ -1044,7 +1038,7 @@ class Swap:
 
 def _swap(raw: Any) -> Swap:
     return Swap(raw["id"], raw["post_id"], raw["n"], raw["field"], raw["value"],
-                from_db(raw["due_at"]) or wall(), from_db(raw["done_at"]))
+                from_db(raw["due_at"]), from_db(raw["done_at"]))
 
 
 def _fetch(conn: sqlite3.Connection, post_id: int) -> PostRow:

@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidcamp.publish.base import (
     Call,
@@ -34,6 +34,9 @@ from vidcamp.publish.base import (
     transient_failure,
 )
 from vidcamp.stats.store import StatPost
+
+if TYPE_CHECKING:
+    from vidcamp.platforms import Feature
 
 log = logging.getLogger("vidcamp.stats")
 
@@ -100,13 +103,13 @@ class FetchResult:
         self.reports.update(other.reports)
 
 
-def has_scopes(entry: dict[str, Any], platform: str, feature: str) -> bool:
+def has_scopes(entry: dict[str, Any], platform: str, feature: Feature) -> bool:
     """Whether the account's granted ``scope`` (as the token endpoint answered it) covers what
     ``feature`` needs on ``platform`` (the registry's ``feature_scopes``)."""
     from vidcamp.platforms import get_platform
 
     granted = set(str(entry.get("scope") or "").replace(",", " ").split())
-    needed = dict(get_platform(platform).feature_scopes).get(feature, ())  # type: ignore[call-overload]
+    needed = dict(get_platform(platform).feature_scopes).get(feature, ())
     return all(scope in granted for scope in needed)
 
 

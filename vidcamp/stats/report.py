@@ -364,7 +364,6 @@ def write_html(report: CampaignReport, page_dir: Path) -> Path:
             text += section
         write_atomic(index, text)
         return index
-    page_dir.mkdir(parents=True, exist_ok=True)
     page = page_dir / "stats.html"
     write_atomic(page, "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
                        f"<title>{html.escape(report.campaign)} stats</title></head><body>"

@@ -76,23 +76,12 @@ def published_posts(
             id=r["id"], key=r["key"], campaign=r["campaign"], clip_id=r["clip_id"],
             target=r["target"], platform=r["platform"], preset=r["preset"],
             account=r["account"], remote_id=r["remote_id"], url=r["url"], title=r["title"],
-            privacy=r["privacy"], publish_at=_when(r["publish_at"]),
-            last_polled_at=_when(r["last_polled_at"]) if r["last_polled_at"] else None,
+            privacy=r["privacy"], publish_at=from_db(r["publish_at"]),
+            last_polled_at=from_db(r["last_polled_at"]) if r["last_polled_at"] else None,
             polls=r["polls"], gone=r["gone"],
         )
         for r in rows
     ]
-
-
-def _when(text: str) -> datetime:
-    """A stored time (``clock.to_db`` form, e.g. ``2026-12-01T09:00:00.000000Z``), parsed fast:
-    an idle cron run reads every live post's times, and strptime would dominate it."""
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        value = from_db(text)
-        assert value is not None
-        return value
 
 
 def active_deferrals(ledger: Ledger, now: datetime) -> dict[str, tuple[datetime, str]]:
@@ -100,7 +89,7 @@ def active_deferrals(ledger: Ledger, now: datetime) -> dict[str, tuple[datetime,
     rows = ledger.query(
         "SELECT platform, until, reason FROM stat_deferrals WHERE until > ?", (to_db(now),)
     )
-    return {r["platform"]: (_when(r["until"]), r["reason"]) for r in rows}
+    return {r["platform"]: (from_db(r["until"]), r["reason"]) for r in rows}
 
 
 def defer_platform(ledger: Ledger, platform: str, until: datetime, reason: str) -> None:
@@ -173,7 +162,7 @@ def readings(ledger: Ledger, post_ids: Iterable[int]) -> list[Reading]:
         " ORDER BY at, id",
         ids,
     )
-    return [Reading(r[0], _when(r[1]), r[2], float(r[3]), r[4]) for r in rows]
+    return [Reading(r[0], from_db(r[1]), r[2], float(r[3]), r[4]) for r in rows]
 
 
 def pending_report(ledger: Ledger, platform: str, account: str) -> str | None:
