@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from vidcamp.errors import UsageError
+from vidcamp.jobs import Post
 from vidcamp.ledger import Ledger, queue_posts
 from vidcamp.ledger.store import new_owner
 
@@ -69,12 +70,7 @@ def test_changed_render_of_unpublished_post_replaces_it(ledger_file: Path) -> No
 
 def test_changed_render_of_published_post_waits_for_republish(ledger_file: Path) -> None:
     post = make_post()
-    queue_posts([post], ledger_path=ledger_file, now=T0)
-    with Ledger.open(ledger_file) as ledger:
-        owner = new_owner()
-        row = ledger.claim(owner, T0)
-        assert row is not None
-        ledger.mark_published(row.id, owner, "vid-1", "https://example.invalid/vid-1")
+    _queue_and_publish(ledger_file, post, "vid-1")
     new = changed(post, render_hash="hash-2", video=Path("/nonexistent/new.mp4"))
     report = queue_posts([new], ledger_path=ledger_file, now=T0)
     assert report.republish_needed == (post.key,)
@@ -156,12 +152,7 @@ def test_changed_render_after_the_bytes_went_up_is_not_replaced(ledger_file: Pat
 
 def test_the_same_content_to_the_same_account_is_refused(ledger_file: Path) -> None:
     first = make_post("c1", campaign="spring")
-    queue_posts([first], ledger_path=ledger_file, now=T0)
-    with Ledger.open(ledger_file) as ledger:
-        owner = new_owner()
-        row = ledger.claim(owner, T0)
-        assert row is not None
-        ledger.mark_published(row.id, owner, "v1", "https://example.invalid/v1")
+    _queue_and_publish(ledger_file, first, "v1")
     again = make_post("c1", campaign="summer", render_hash=first.render_hash)
     with pytest.raises(UsageError, match=r"https://example\.invalid/v1") as info:
         queue_posts([again, make_post("c2", campaign="summer")], ledger_path=ledger_file,
@@ -174,3 +165,13 @@ def test_the_same_content_to_the_same_account_is_refused(ledger_file: Path) -> N
     assert len(report.added) == 1
     report = queue_posts([again], ledger_path=ledger_file, now=T0, allow_duplicate=True)
     assert report.added == (again.key,)
+
+
+def _queue_and_publish(ledger_file: Path, post: Post, remote_id: str) -> None:
+    """Queue ``post`` and record it published as ``https://example.invalid/<remote_id>``."""
+    queue_posts([post], ledger_path=ledger_file, now=T0)
+    with Ledger.open(ledger_file) as ledger:
+        owner = new_owner()
+        row = ledger.claim(owner, T0)
+        assert row is not None
+        ledger.mark_published(row.id, owner, remote_id, f"https://example.invalid/{remote_id}")

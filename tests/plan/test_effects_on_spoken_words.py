@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.plan.test_word_caption_plan import ENV
 from vidcamp.errors import SpecErrors
-from vidcamp.plan import RenderEnvironment, plan_renders
+from vidcamp.plan import plan_renders
 from vidcamp.spec.checks import check_campaign
 from vidcamp.spec.loader import load_campaign
 from vidcamp.transcribe.words import Transcript, Word, words_path, write_words
 
-ENV = RenderEnvironment(ffmpeg_version="9.0.2", render_version="1", assets_digest="abc")
-
-AUTO = """\
+HEAD = """\
 name: spoken
 sources:
   main: footage.mp4
@@ -25,30 +24,24 @@ defaults:
   source: main
 clips:
   - id: one
+"""
+TAIL = """\
+targets:
+  x: {}
+"""
+AUTO = HEAD + """\
     cut: [{from: 0, to: 4}]
     captions: {auto: true, highlight: [Gratis]}
     effects:
       - zoom: {on: highlight, factor: 1.4}
       - flash: {on: subito}
-targets:
-  x: {}
-"""
-
-WORD_FILE = """\
-name: spoken
-sources:
-  main: footage.mp4
-defaults:
-  source: main
-clips:
-  - id: one
+""" + TAIL
+WORD_FILE = HEAD + """\
     cut: [{from: 10, to: 12}, {from: 20, to: 23}]
     captions: {words: words.json, highlight: [free]}
     effects:
       - zoom: {on: highlight}
-targets:
-  x: {}
-"""
+""" + TAIL
 
 
 def _campaign(tmp_path: Path, text: str) -> Path:

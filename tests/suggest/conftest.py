@@ -60,15 +60,3 @@ def silent_film(tmp_path_factory: pytest.TempPathFactory) -> Known:
     path = made_once(tmp_path_factory, "silent.mp4",
                      lambda p: generate_structured(p, shots=SHOTS, bursts=None), SHOTS)
     return _known(path, False)
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """``vidcamp ARGS`` through the real entry point: (exit code, stdout, stderr)."""
-    from vidcamp.cli import main
-
-    with pytest.raises(SystemExit) as exited:
-        main(args)
-        raise SystemExit(0)
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.suggest.conftest import run_cli
+from tests.spec.test_broken_specs import run_cli
 from vidcamp.media.ffmpeg import find_ffmpeg
 from vidcamp.media.generate import generate_structured
 

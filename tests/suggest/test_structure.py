@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.suggest.conftest import Known, run_cli
+from tests.spec.test_broken_specs import run_cli
+from tests.suggest.conftest import Known
 from vidcamp.cli import cli
 from vidcamp.suggest.engine import suggest_clips
 from vidcamp.suggest.score import WEIGHTS

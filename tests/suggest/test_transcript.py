@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.suggest.conftest import BURSTS, Known, run_cli
+from tests.spec.test_broken_specs import run_cli
+from tests.suggest.conftest import BURSTS, Known
 from vidcamp.suggest.engine import suggest_clips
 from vidcamp.suggest.transcript import Word, sentences, words_from
 

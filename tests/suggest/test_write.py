@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.suggest.conftest import Known, run_cli
+from tests.spec.test_broken_specs import run_cli
+from tests.suggest.conftest import Known
 from vidcamp.spec.loader import load_campaign
 
 USER_CAMPAIGN = """\
