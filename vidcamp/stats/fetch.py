@@ -106,11 +106,9 @@ class FetchResult:
 def has_scopes(entry: dict[str, Any], platform: str, feature: Feature) -> bool:
     """Whether the account's granted ``scope`` (as the token endpoint answered it) covers what
     ``feature`` needs on ``platform`` (the registry's ``feature_scopes``)."""
-    from vidcamp.platforms import get_platform
+    from vidcamp.platforms import get_platform, granted_scopes
 
-    granted = set(str(entry.get("scope") or "").replace(",", " ").split())
-    needed = dict(get_platform(platform).feature_scopes).get(feature, ())
-    return all(scope in granted for scope in needed)
+    return set(get_platform(platform).scopes_for(feature)) <= granted_scopes(entry)
 
 
 def _number(value: Any) -> float | None:

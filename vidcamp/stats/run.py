@@ -196,17 +196,14 @@ def _fetch_all(
 ) -> tuple[Any, dict[str, tuple[datetime, str]]]:
     import httpx
 
-    from vidcamp.credentials import load_all
+    from vidcamp.credentials import credentials_file, load_all
     from vidcamp.platforms import get_platform
     from vidcamp.publish.base import RetryPolicy, now_utc
     from vidcamp.publish.driver import Account, Driver
     from vidcamp.stats.fetch import FLOWS, FetchResult
     from vidcamp.stats.store import pending_report
 
-    if credentials is None:
-        from vidcamp.paths import credentials_path
-
-        credentials = credentials_path()
+    credentials = credentials_file(credentials)
     accounts = load_all(credentials, missing_ok=True)
     policy = policy or RetryPolicy(max_attempts=3, max_wait=30.0)
     groups: dict[tuple[str, str], list[StatPost]] = defaultdict(list)
