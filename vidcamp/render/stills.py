@@ -15,10 +15,7 @@ from typing import Any
 from vidcamp.errors import MediaError
 from vidcamp.jobs import ClipRender
 from vidcamp.media.probe import MediaInfo, probe
-
-
-def _num(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+from vidcamp.render.graph import Part, _num
 
 
 def probe_stills(job: ClipRender) -> tuple[list[MediaInfo], MediaInfo | None]:
@@ -46,8 +43,6 @@ def probe_stills(job: ClipRender) -> tuple[list[MediaInfo], MediaInfo | None]:
 
 def sound_parts(parts: Sequence[Any], job: ClipRender, audio: MediaInfo | None) -> list[Any]:
     """The timeline with the cut's parts replaced by one part: the sound under the shots."""
-    from vidcamp.render.graph import Part
-
     main = [p for p in parts if p.start is not None]
     first = parts.index(main[0])
     carrier = audio if audio is not None else replace(main[0].info, audio=None)
