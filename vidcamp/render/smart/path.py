@@ -119,8 +119,7 @@ def camera_plan(
             shots.append(Shot(start, end, "pinned", "pin", ((start, value),)))
             continue
         samples = [s for s in analysis.samples if start - 1e-6 <= s.t < end - 1e-6]
-        shot, need = _plan_shot(samples, start, end, settings, axis, span, split_crop, src_w,
-                                along, default)
+        shot, need = _plan_shot(samples, start, end, settings, axis, span, along, default)
         wide = max(wide, need)
         if shot.subject == "none":
             notes.append(f"{what}: nothing to follow in {start:.1f}-{end:.1f} s; crop centred")
@@ -160,7 +159,7 @@ def _split_crop(src_w: int, src_h: int, output: tuple[int, int]) -> tuple[int, i
 
 def _plan_shot(
     samples: list[Sample], start: float, end: float, settings: SmartReframe, axis: str,
-    span: float, split_crop: tuple[int, int], src_w: int, along: int, default: float,
+    span: float, along: int, default: float,
 ) -> tuple[Shot, float]:
     """One shot's plan, and the wide crop width (0..1) it needs (0 unless its mode is wide)."""
     with_face = sum(1 for s in samples if s.faces)
