@@ -15,7 +15,7 @@ from typing import Any
 from vidcamp.errors import MediaError
 from vidcamp.jobs import ClipRender
 from vidcamp.media.probe import MediaInfo, probe
-from vidcamp.render.graph import Part, _num
+from vidcamp.render.graph import Part, _fan_out, _num
 
 
 def probe_stills(job: ClipRender) -> tuple[list[MediaInfo], MediaInfo | None]:
@@ -61,11 +61,7 @@ def open_stills(job: ClipRender, rate: float, n: int) -> list[list[Any]]:
             # JPEGs are full range (yuvj420p); the platforms want limited-range yuv420p
             .filter("scale", out_range="tv").filter("format", "yuv420p")
         )
-        if n == 1:
-            out.append([stream])
-        else:
-            node = stream.filter_multi_output("split", n)
-            out.append([node[k] for k in range(n)])
+        out.append(_fan_out(stream, n, "split"))
     return out
 
 
@@ -98,11 +94,7 @@ def shots(
     segs = job.segments
     if len(segs) == 1 and segs[0].start == 0 and abs(segs[0].end - whole) < 1e-6:
         return joined
-    if len(segs) == 1:
-        cut = [joined]
-    else:
-        node = joined.filter_multi_output("split", len(segs))
-        cut = [node[k] for k in range(len(segs))]
+    cut = _fan_out(joined, len(segs), "split")
     trimmed = [
         s.filter("trim", start=_num(seg.start), end=_num(seg.end)).filter("setpts", "PTS-STARTPTS")
         for s, seg in zip(cut, segs, strict=True)
