@@ -148,20 +148,6 @@ def _compose(
     return "\\N".join(lines)
 
 
-def caption_events(
-    words: Sequence[Word] | None,
-    style: CaptionStyle,
-    *,
-    highlight: Sequence[str] = (),
-) -> list[WordEvent] | None:
-    """Events for word-timed captions; None for line captions (``file:``/``lines:``), which
-    keep their lines as written whatever the style. (A subtitle file given as ``words:`` is
-    word-timed: its lines are spread into words by syllable weight.)"""
-    if words is None:
-        return None
-    return word_events(words, style, highlight=highlight)
-
-
 def clip_words(job: ClipRender) -> tuple[list[Word], tuple[str, ...]]:
     """A word-timed clip's words on its timeline: from its transcript (transcribed now if it
     is missing) or from its word file (moved through the cut)."""
