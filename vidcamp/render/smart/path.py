@@ -42,13 +42,7 @@ class Shot:
     centres: tuple[tuple[float, float], ...] = ()  # split: one (x, y) per face; wide: one
 
     def centre_at(self, t: float) -> float:
-        keys = self.keys
-        if t <= keys[0][0] or len(keys) == 1:
-            return keys[0][1]
-        for (ta, ca), (tb, cb) in pairwise(keys):
-            if t < tb:
-                return ca + (cb - ca) * (t - ta) / (tb - ta)
-        return keys[-1][1]
+        return _interp(self.keys, t)
 
 
 @dataclass(frozen=True)
@@ -292,7 +286,7 @@ def _simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple
     return [points[k] for k in sorted(keep)]
 
 
-def _interp(known: list[tuple[float, float]], t: float) -> float:
+def _interp(known: Sequence[tuple[float, float]], t: float) -> float:
     if t <= known[0][0]:
         return known[0][1]
     for (ta, va), (tb, vb) in pairwise(known):
