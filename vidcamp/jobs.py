@@ -177,11 +177,6 @@ class Rotation:
         return {"every": self.every, "titles": list(self.titles),
                 "thumbnails": [str(p) for p in self.thumbnails]}
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Rotation:
-        return cls(float(data["every"]), tuple(data.get("titles") or ()),
-                   tuple(Path(p) for p in data.get("thumbnails") or ()))
-
 
 @dataclass(frozen=True)
 class Post:

@@ -467,15 +467,16 @@ def write_ass(
     animated as the style says) plus the hook."""
     import pysubs2
 
-    from vidcamp.render.word_captions import caption_events
+    from vidcamp.render.word_captions import word_events
 
     if caption_style is not None and upper is not None:
         from dataclasses import replace
 
         caption_style = replace(caption_style, uppercase=upper)
+    # word-timed captions become animated events; line captions (words None) keep their lines
     animated = (
-        caption_events(words, caption_style, highlight=highlight)
-        if caption_style is not None else None
+        word_events(words, caption_style, highlight=highlight)
+        if caption_style is not None and words is not None else None
     )
 
     subs = pysubs2.SSAFile()

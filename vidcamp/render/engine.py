@@ -131,6 +131,7 @@ def render_clip(
         cameras, smart_notes = cameras_future.result()
         notes += smart_notes
         plans = [replace(p, camera=cameras.get(p.variant.target)) for p in plans]
+        fonts = _fonts_folder(workdir)
         # one run for all variants, or one per set of Python effects (their frames differ)
         for python, group in _python_groups(plans):
             feed = None
@@ -139,7 +140,7 @@ def render_clip(
 
                 feed = PythonFeed(job, python, source)
             args = _long_graph_by_file(render_command(
-                exe, job, parts, group, fonts_dir=_fonts_folder(workdir), measured=measured,
+                exe, job, parts, group, fonts_dir=fonts, measured=measured,
                 x264_preset=preset_name, video_pipe=feed.pipe if feed else None,
                 stills=stills,
             ), workdir)

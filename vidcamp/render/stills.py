@@ -15,10 +15,7 @@ from typing import Any
 from vidcamp.errors import MediaError
 from vidcamp.jobs import ClipRender
 from vidcamp.media.probe import MediaInfo, probe
-
-
-def _num(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+from vidcamp.render.graph import Part, _fan_out, _num
 
 
 def probe_stills(job: ClipRender) -> tuple[list[MediaInfo], MediaInfo | None]:
@@ -46,8 +43,6 @@ def probe_stills(job: ClipRender) -> tuple[list[MediaInfo], MediaInfo | None]:
 
 def sound_parts(parts: Sequence[Any], job: ClipRender, audio: MediaInfo | None) -> list[Any]:
     """The timeline with the cut's parts replaced by one part: the sound under the shots."""
-    from vidcamp.render.graph import Part
-
     main = [p for p in parts if p.start is not None]
     first = parts.index(main[0])
     carrier = audio if audio is not None else replace(main[0].info, audio=None)
@@ -66,11 +61,7 @@ def open_stills(job: ClipRender, rate: float, n: int) -> list[list[Any]]:
             # JPEGs are full range (yuvj420p); the platforms want limited-range yuv420p
             .filter("scale", out_range="tv").filter("format", "yuv420p")
         )
-        if n == 1:
-            out.append([stream])
-        else:
-            node = stream.filter_multi_output("split", n)
-            out.append([node[k] for k in range(n)])
+        out.append(_fan_out(stream, n, "split"))
     return out
 
 
@@ -103,11 +94,7 @@ def shots(
     segs = job.segments
     if len(segs) == 1 and segs[0].start == 0 and abs(segs[0].end - whole) < 1e-6:
         return joined
-    if len(segs) == 1:
-        cut = [joined]
-    else:
-        node = joined.filter_multi_output("split", len(segs))
-        cut = [node[k] for k in range(len(segs))]
+    cut = _fan_out(joined, len(segs), "split")
     trimmed = [
         s.filter("trim", start=_num(seg.start), end=_num(seg.end)).filter("setpts", "PTS-STARTPTS")
         for s, seg in zip(cut, segs, strict=True)

@@ -82,25 +82,18 @@ def word_events(
     style: CaptionStyle,
     *,
     highlight: Sequence[str] = (),
-    upper: bool | None = None,
-    chunks: Sequence[Sequence[Word]] | None = None,
 ) -> list[WordEvent]:
-    """The ASS events of word-timed captions in ``style`` (its ``animation`` decides the look).
-
-    ``chunks`` overrides the grouping (line captions spread into words keep their lines).
-    """
-    if not words and not chunks:
+    """The ASS events of word-timed captions in ``style`` (its ``animation`` decides the look)."""
+    if not words:
         return []
-    groups = list(chunks) if chunks is not None else chunk_words(words, style.words_per_chunk)
-    groups = [g for g in groups if g]
+    groups = chunk_words(words, style.words_per_chunk)
     chain = [_font_facts(p) for p in font_chain(style)]
-    uppercase = style.uppercase if upper is None else upper
     marked = {highlight_key(h) for h in highlight if highlight_key(h)}
     accent = _ass_color(style.accent_color or style.color)
     keyword = _ass_color(style.highlight_color)
     out: list[WordEvent] = []
     for n, group in enumerate(groups):
-        texts = [w.text.upper() if uppercase else w.text for w in group]
+        texts = [w.text.upper() if style.uppercase else w.text for w in group]
         bodies = [font_runs(t, chain) for t in texts]
         layout = split_lines(texts, style.max_lines)
         start = group[0].start
@@ -153,20 +146,6 @@ def _compose(
             parts.append(f"{{{tags}}}{bodies[k]}{{\\r}}" if tags else bodies[k])
         lines.append(" ".join(parts))
     return "\\N".join(lines)
-
-
-def caption_events(
-    words: Sequence[Word] | None,
-    style: CaptionStyle,
-    *,
-    highlight: Sequence[str] = (),
-) -> list[WordEvent] | None:
-    """Events for word-timed captions; None for line captions (``file:``/``lines:``), which
-    keep their lines as written whatever the style. (A subtitle file given as ``words:`` is
-    word-timed: its lines are spread into words by syllable weight.)"""
-    if words is None:
-        return None
-    return word_events(words, style, highlight=highlight)
 
 
 def clip_words(job: ClipRender) -> tuple[list[Word], tuple[str, ...]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from vidcamp.render.graph import _fan_out
 from vidcamp.render.smart.path import CameraPlan, Shot
 
 FOREVER = 1e9
@@ -89,7 +90,7 @@ def smart_video(
     lead = 0.25 / fps
     modes = {s.mode for s in plan.shots}
     extra = [m for m in ("blur", "split", "wide") if m in modes]
-    branches = _fan(stream, 1 + len(extra))
+    branches = _fan_out(stream, 1 + len(extra), "split")
     if plan.axis == "x":
         x = position_expr(plan, lead, lambda _s, c: c * src_w - cw / 2, src_w - cw)
         y = str((src_h - ch) // 2 // 2 * 2)
@@ -118,7 +119,7 @@ def _split_layer(stream: Any, plan: CameraPlan, lead: float, out: tuple[int, int
     src_w, src_h = plan.src
     sw, sh = plan.split_crop
     half = out[1] // 2 // 2 * 2
-    top, bottom = _fan(stream, 2)
+    top, bottom = _fan_out(stream, 2, "split")
     layers = []
     for k, branch in enumerate((top, bottom)):
 
@@ -160,10 +161,3 @@ def _wide_layer(
         .filter("setsar", 1)
         .filter("pad", out[0], out[1], 0, (out[1] - h) // 2 // 2 * 2, color=pad_color)
     )
-
-
-def _fan(stream: Any, n: int) -> list[Any]:
-    if n == 1:
-        return [stream]
-    node = stream.filter_multi_output("split", n)
-    return [node[i] for i in range(n)]

@@ -42,13 +42,7 @@ class Shot:
     centres: tuple[tuple[float, float], ...] = ()  # split: one (x, y) per face; wide: one
 
     def centre_at(self, t: float) -> float:
-        keys = self.keys
-        if t <= keys[0][0] or len(keys) == 1:
-            return keys[0][1]
-        for (ta, ca), (tb, cb) in pairwise(keys):
-            if t < tb:
-                return ca + (cb - ca) * (t - ta) / (tb - ta)
-        return keys[-1][1]
+        return _interp(self.keys, t)
 
 
 @dataclass(frozen=True)
@@ -119,8 +113,7 @@ def camera_plan(
             shots.append(Shot(start, end, "pinned", "pin", ((start, value),)))
             continue
         samples = [s for s in analysis.samples if start - 1e-6 <= s.t < end - 1e-6]
-        shot, need = _plan_shot(samples, start, end, settings, axis, span, split_crop, src_w,
-                                along, default)
+        shot, need = _plan_shot(samples, start, end, settings, axis, span, along, default)
         wide = max(wide, need)
         if shot.subject == "none":
             notes.append(f"{what}: nothing to follow in {start:.1f}-{end:.1f} s; crop centred")
@@ -160,7 +153,7 @@ def _split_crop(src_w: int, src_h: int, output: tuple[int, int]) -> tuple[int, i
 
 def _plan_shot(
     samples: list[Sample], start: float, end: float, settings: SmartReframe, axis: str,
-    span: float, split_crop: tuple[int, int], src_w: int, along: int, default: float,
+    span: float, along: int, default: float,
 ) -> tuple[Shot, float]:
     """One shot's plan, and the wide crop width (0..1) it needs (0 unless its mode is wide)."""
     with_face = sum(1 for s in samples if s.faces)
@@ -293,7 +286,7 @@ def _simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple
     return [points[k] for k in sorted(keep)]
 
 
-def _interp(known: list[tuple[float, float]], t: float) -> float:
+def _interp(known: Sequence[tuple[float, float]], t: float) -> float:
     if t <= known[0][0]:
         return known[0][1]
     for (ta, va), (tb, vb) in pairwise(known):

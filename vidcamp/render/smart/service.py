@@ -43,6 +43,7 @@ def plan_smart(
     todo = [v for v in variants if v.reframe == "smart" and needs_analysis(size, v)]
     if not todo:
         return SmartResult({}, (), 0.0, True)
+    source_print = file_fingerprint(job.source)
     analyses: dict[AnalysisSettings, Analysis] = {}
     notes: list[str] = []
     spent = 0.0
@@ -54,7 +55,7 @@ def plan_smart(
         settings = AnalysisSettings(faces=smart.subject != "motion", yunet=smart.yunet)
         if settings not in analyses:
             key = store.analysis_key(
-                file_fingerprint(job.source), job.segments, settings,
+                source_print, job.segments, settings,
                 _model_print(smart.yunet), rotation,
             )
             found = store.load(key) if use_cache else None
