@@ -380,7 +380,7 @@ def _check_clip(
         )
     _check_captions(report, i, clip, styles, duration)
     if duration > 0:
-        _check_effects(report, i, clip, duration)
+        _check_effects(report, i, clip, duration, still=stills is not None)
 
     if clip.hook is not None and clip.hook.text:
         _check_style(report, (*base, "hook", "style"), clip.hook.style, styles)
@@ -480,8 +480,11 @@ def _check_captions(
         report.warn((*base, "file"), f"{captions.file}: has no caption lines")
 
 
-def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> None:
-    """Effect times inside the clip, tied words present, sticker files and Python modules found."""
+def _check_effects(
+    report: CheckReport, i: int, clip: Clip, duration: float, *, still: bool
+) -> None:
+    """Effect times inside the clip, tied words present, sticker files and Python modules found
+    (``still``: the clip's source is images)."""
     from vidcamp.plan import clip_words
     from vidcamp.spec.effects import EffectError, locate_module, parse_entry, resolve
 
@@ -525,7 +528,7 @@ def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> 
                 report.fail((*base, k), f"{image}: sticker image not found")
             if entry.name == "python":
                 function = str(entry.get("python"))
-                if _still_length(loaded, clip.source) is not None:
+                if still:
                     report.fail((*base, k), "python effects need a video source, not images")
                 if locate_module(function, loaded.base_dir) is None:
                     report.fail(
