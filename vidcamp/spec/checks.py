@@ -227,7 +227,7 @@ def _check_still_source(report: CheckReport, name: str, path: Path) -> bool:
         rel = str(image.relative_to(report.campaign.base_dir)) if image.is_relative_to(
             report.campaign.base_dir) else str(image)
         if _probe_video(report, ("sources", name), rel, image, needs_duration=False) is None:
-            return True
+            break  # one unreadable image is reported; the rest are not probed
     return True
 
 
