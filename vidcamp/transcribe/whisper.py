@@ -51,12 +51,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("vidcamp")) / "transcripts"
 
 
-def check_language(language: str, *, where: str = "captions.language") -> str | None:
+def check_language(language: str) -> str | None:
     """``auto`` → None (Whisper detects it); a known code → itself; else SpecError."""
     if language == "auto":
         return None
     if language not in WHISPER_LANGUAGES:
-        raise SpecError(f"{where}: Whisper knows no language {language!r} "
+        raise SpecError(f"captions.language: Whisper knows no language {language!r} "
                         "(use a code such as en, it, es, ar, ja, or auto)")
     return language
 
