@@ -128,11 +128,10 @@ def _table(result: Any) -> None:
         table.add_column(name, justify="right" if name in ("#", "s", "score") else "left")
     taken: set[str] = set()
     for s in result.suggestions:
-        best = sorted(s.candidate.parts, key=lambda p: -p.points)[:3]
         table.add_row(
             str(s.rank), clip_id(s, taken), format_timecode(s.start), format_timecode(s.end),
             f"{s.end - s.start:.1f}", f"{s.score:.1f}",
-            ", ".join(f"{p.name} {p.value:.2f}" for p in best), s.title,
+            ", ".join(s.strongest()), s.title,
         )
     console().print(table)
 

@@ -39,6 +39,11 @@ class Suggestion:
     def score(self) -> float:
         return self.candidate.score
 
+    def strongest(self, n: int = 3) -> list[str]:
+        """The ``n`` parts that give the most points, as ``"name value"``."""
+        parts = sorted(self.candidate.parts, key=lambda p: -p.points)[:n]
+        return [f"{p.name} {p.value:.2f}" for p in parts]
+
 
 @dataclass(frozen=True)
 class SuggestResult:
