@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError
+from vidcamp.spec.timecode import format_timecode
 from vidcamp.timeline import onto_cut
 
 WORDS_FORMAT = 1
@@ -190,11 +191,7 @@ def _element_lines(text: str, count: int) -> list[int]:
 
 
 def _srt_time(seconds: float) -> str:
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+    return format_timecode(max(0.0, seconds)).replace(".", ",")
 
 
 def to_srt(words: Sequence[Word], *, max_words: int = 7, pause: float = 0.6) -> str:
