@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError, SpecError, UsageError
+from vidcamp.files import write_atomic
 from vidcamp.jobs import Segment
 from vidcamp.transcribe import INSTALL_HINT, WHISPER_LANGUAGES
 from vidcamp.transcribe.align import snap_words
@@ -225,9 +226,6 @@ def _read_cache(entry: Path) -> tuple[list[Word], str | None] | None:
 
 
 def _write_cache(entry: Path, words: Sequence[Word], language: str | None) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     data = {"language": language,
             "words": [[w.text, w.start, w.end, round(w.probability, 3)] for w in words]}
-    temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    temp.replace(entry)
+    write_atomic(entry, json.dumps(data, ensure_ascii=False))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError
+from vidcamp.files import write_atomic
 from vidcamp.spec.timecode import format_timecode
 from vidcamp.timeline import onto_cut
 
@@ -77,16 +78,9 @@ def dump_words(transcript: Transcript, *, clip: str | None = None) -> str:
 
 def write_words(path: Path, transcript: Transcript, *, clip: str | None = None) -> None:
     """Write words.json and the SRT beside it, each through a temp name and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, dump_words(transcript, clip=clip))
-    _atomic_write(path.with_name(path.name.removesuffix(".words.json") + ".srt"),
-                  to_srt(transcript.words))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(path)
+    write_atomic(path, dump_words(transcript, clip=clip))
+    write_atomic(path.with_name(path.name.removesuffix(".words.json") + ".srt"),
+                 to_srt(transcript.words))
 
 
 def read_words(path: Path) -> Transcript:
