@@ -69,11 +69,11 @@ def command(
     if transcript is not None:
         words = load_words(transcript)
     elif transcribe and info.has_audio:
-        with _Progress(footage, quiet or as_json, "transcribing") as bar:
+        with _Progress(footage, info.duration, quiet or as_json, "transcribing") as bar:
             words = transcribe_footage(footage, info.duration, model=model,
                                        language=language, progress=bar.update)
         auto = (model, language)
-    with _Progress(footage, quiet or as_json, "analysing") as bar:
+    with _Progress(footage, info.duration, quiet or as_json, "analysing") as bar:
         result = suggest_clips(footage, count=count, length=length, target=target,
                                words=words, progress=bar.update, auto_captions=auto)
     for note in result.notes:
@@ -128,11 +128,10 @@ def _table(result: Any) -> None:
         table.add_column(name, justify="right" if name in ("#", "s", "score") else "left")
     taken: set[str] = set()
     for s in result.suggestions:
-        best = sorted(s.candidate.parts, key=lambda p: -p.points)[:3]
         table.add_row(
             str(s.rank), clip_id(s, taken), format_timecode(s.start), format_timecode(s.end),
             f"{s.end - s.start:.1f}", f"{s.score:.1f}",
-            ", ".join(f"{p.name} {p.value:.2f}" for p in best), s.title,
+            ", ".join(s.strongest()), s.title,
         )
     console().print(table)
 
@@ -140,11 +139,11 @@ def _table(result: Any) -> None:
 class _Progress:
     """A pass over the footage: a rich bar on a terminal, a line every 25% otherwise, or nothing."""
 
-    def __init__(self, footage: Path, quiet: bool, verb: str) -> None:
+    def __init__(self, footage: Path, total: float, quiet: bool, verb: str) -> None:
         self.footage = footage
         self.verb = verb
         self.quiet = quiet
-        self.total = 0.0
+        self.total = total
         self.began = time.monotonic()
         self.next_mark = 0.25
         self.bar: Any = None
@@ -152,13 +151,6 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         if self.quiet:
-            return self
-        from vidcamp.media.probe import probe
-
-        try:
-            self.total = probe(self.footage).duration
-        except Exception:  # the real call reports a bad file; the bar just stays off
-            self.quiet = True
             return self
         if sys.stderr.isatty():
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn

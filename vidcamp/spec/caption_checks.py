@@ -43,8 +43,10 @@ def check_word_captions(report: CheckReport, base: PathKey, clip: Clip, styles: 
                     f'Whisper knows no language "{captions.language}" '
                     "(use a code such as en, it, es, ar, ja, or auto)")
     if captions.auto and _looks_like_path(captions.model):
+        from vidcamp.transcribe.whisper import MODEL_FILES
+
         folder = loaded.resolve(captions.model)
-        missing = [n for n in ("model.bin", "config.json") if not (folder / n).is_file()]
+        missing = [n for n in MODEL_FILES if not (folder / n).is_file()]
         if not folder.is_dir():
             report.fail((*base, "model"), f"{captions.model}: model folder not found")
         elif missing:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vidcamp.errors import MediaError, SpecError, SpecErrors
-from vidcamp.platforms import PLATFORMS
+from vidcamp.platforms import PLATFORMS, REGISTRY
 from vidcamp.presets import PRESETS, Preset
 from vidcamp.render.captions import style_names
 from vidcamp.spec.loader import LoadedCampaign
@@ -23,6 +23,8 @@ from vidcamp.spec.templates import TemplateError, check_template
 from vidcamp.spec.yamlpos import PathKey
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from vidcamp.media.probe import MediaInfo
 
 log = logging.getLogger(__name__)
@@ -103,20 +105,28 @@ def _check_quotas(report: CheckReport, tz: tzinfo | None) -> None:
     now = datetime.now(UTC)
     planned: list[tuple[str, str, datetime]] = []
     for i, clip in enumerate(spec.clips):
-        for name in clip.targets or list(spec.targets):
-            target = spec.targets.get(name)
-            preset = PRESETS.get((target.preset if target else None) or name)
-            if target is None or preset is None or preset.platform not in PLATFORMS:
-                continue
-            account = target.account or spec.accounts.get(preset.platform)
-            if account:
-                when = _publish_time(clip, target, i, spec.schedule.start,
-                                     spec.schedule.every, tz, now)
-                planned.append((account, preset.platform, when))
+        for _, target, preset, account in _published_targets(report, clip):
+            when = _publish_time(clip, target, i, spec.schedule.start, spec.schedule.every, tz, now)
+            planned.append((account, preset.platform, when))
     if not planned:
         return
     for over in overloads(planned, credentials_entries()):
         report.warn(("accounts", over.platform), over.message())
+
+
+def _published_targets(
+    report: CheckReport, clip: Clip
+) -> Iterator[tuple[str, Target, Preset, str]]:
+    """``(name, target, preset, account)`` of the clip's known targets that post to an account."""
+    spec = report.campaign.spec
+    for name in clip.targets or list(spec.targets):
+        target = spec.targets.get(name)
+        preset = PRESETS.get(target.preset or name) if target is not None else None
+        if target is None or preset is None or not preset.platform:
+            continue
+        account = target.account or spec.accounts.get(preset.platform)
+        if account:
+            yield name, target, preset, account
 
 
 def _check_timezone(report: CheckReport) -> tzinfo | None:
@@ -217,7 +227,7 @@ def _check_still_source(report: CheckReport, name: str, path: Path) -> bool:
         rel = str(image.relative_to(report.campaign.base_dir)) if image.is_relative_to(
             report.campaign.base_dir) else str(image)
         if _probe_video(report, ("sources", name), rel, image, needs_duration=False) is None:
-            return True
+            break  # one unreadable image is reported; the rest are not probed
     return True
 
 
@@ -370,7 +380,7 @@ def _check_clip(
         )
     _check_captions(report, i, clip, styles, duration)
     if duration > 0:
-        _check_effects(report, i, clip, duration)
+        _check_effects(report, i, clip, duration, still=stills is not None)
 
     if clip.hook is not None and clip.hook.text:
         _check_style(report, (*base, "hook", "style"), clip.hook.style, styles)
@@ -403,9 +413,6 @@ def _still_length(loaded: LoadedCampaign, name: str | None) -> float | None:
 
 def _check_rotation(report: CheckReport, base: PathKey, clip: Clip) -> None:
     """``titles``/``thumbnails`` need ``rotate``; only platforms that edit posts may rotate."""
-    from vidcamp.platforms import REGISTRY
-
-    spec = report.campaign.spec
     variants = [k for k in ("titles", "thumbnails") if getattr(clip, k)]
     if clip.rotate is None:
         if variants:
@@ -417,13 +424,7 @@ def _check_rotation(report: CheckReport, base: PathKey, clip: Clip) -> None:
     for k, image in enumerate(clip.thumbnails or []):
         if not report.campaign.resolve(image).is_file():
             report.fail((*base, "thumbnails", k), f"{image}: no such image file")
-    for name in clip.targets or list(spec.targets):
-        target = spec.targets.get(name)
-        preset = PRESETS.get((target.preset if target else None) or name)
-        if target is None or preset is None or not preset.platform:
-            continue
-        if not (target.account or spec.accounts.get(preset.platform)):
-            continue  # render only: nothing is published, nothing rotates
+    for name, _, preset, _ in _published_targets(report, clip):
         platform = REGISTRY[preset.platform]
         for varied in variants:
             if varied.removesuffix("s") not in platform.editable:
@@ -479,8 +480,11 @@ def _check_captions(
         report.warn((*base, "file"), f"{captions.file}: has no caption lines")
 
 
-def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> None:
-    """Effect times inside the clip, tied words present, sticker files and Python modules found."""
+def _check_effects(
+    report: CheckReport, i: int, clip: Clip, duration: float, *, still: bool
+) -> None:
+    """Effect times inside the clip, tied words present, sticker files and Python modules found
+    (``still``: the clip's source is images)."""
     from vidcamp.plan import clip_words
     from vidcamp.spec.effects import EffectError, locate_module, parse_entry, resolve
 
@@ -524,7 +528,7 @@ def _check_effects(report: CheckReport, i: int, clip: Clip, duration: float) -> 
                 report.fail((*base, k), f"{image}: sticker image not found")
             if entry.name == "python":
                 function = str(entry.get("python"))
-                if _still_length(loaded, clip.source) is not None:
+                if still:
                     report.fail((*base, k), "python effects need a video source, not images")
                 if locate_module(function, loaded.base_dir) is None:
                     report.fail(

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from vidcamp.errors import Location, SpecError, SpecErrors
-from vidcamp.spec.models import Campaign, show_value
+from vidcamp.spec.models import UNION_TAGS, Campaign, show_value
 from vidcamp.spec.yamlpos import PathKey, Positions, format_path, load_yaml
 
 # Clip fields whose mappings merge key by key with `defaults`; other fields are replaced whole.
@@ -167,8 +167,6 @@ def _reason(kind: str, err: Any, shown: str) -> str:
 
 def _without_union_tags(loc: PathKey) -> PathKey:
     """Drop the form name pydantic adds after a field that takes a name or a mapping."""
-    from vidcamp.spec.models import UNION_TAGS
-
     return tuple(
         part for k, part in enumerate(loc)
         if not (k and part in UNION_TAGS.get(str(loc[k - 1]), ()))

@@ -39,6 +39,11 @@ class Suggestion:
     def score(self) -> float:
         return self.candidate.score
 
+    def strongest(self, n: int = 3) -> list[str]:
+        """The ``n`` parts that give the most points, as ``"name value"``."""
+        parts = sorted(self.candidate.parts, key=lambda p: -p.points)[:n]
+        return [f"{p.name} {p.value:.2f}" for p in parts]
+
 
 @dataclass(frozen=True)
 class SuggestResult:
@@ -117,7 +122,6 @@ def suggest_clips(
     said = sentences(list(words)) if words else []
     scorer = Scorer(signals, words, (lo, hi))
     starts, ends = boundaries(signals, said)
-    cands = candidates(scorer, starts, ends, lo, hi)
     wordless = _wordless(said, signals.duration, lo)
     if wordless:
         # stretches of a clip's length or more without words (music, an untranscribed part):
@@ -125,9 +129,9 @@ def suggest_clips(
         more_starts, more_ends = boundaries(signals, None)
         starts = _merge_in(starts, [b for b in more_starts if _inside(b.time, wordless)])
         ends = _merge_in(ends, [b for b in more_ends if _inside(b.time, wordless)])
-        cands = candidates(scorer, starts, ends, lo, hi)
         notes.append(f"{sum(b - a for a, b in wordless):.0f} s of the footage have no words in "
                      "the transcript: pauses and cuts there are used too")
+    cands = candidates(scorer, starts, ends, lo, hi)
     if len(cands) < count and signals.has_audio and not said and signals.cuts:
         starts, ends = boundaries(signals, said, mid_speech_cuts=True)
         more = candidates(scorer, starts, ends, lo, hi)

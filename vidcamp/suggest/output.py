@@ -169,11 +169,12 @@ def _append(text: str, result: SuggestResult, path: Path) -> str:
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
+    plain = text.splitlines()
     taken = {str(_scalar(item, "id")) for item in clips.value}
-    source_name, source_line = _source_for(result.footage, path, sources)
+    source_name, source_line = _source_for(result.footage, path, sources, plain)
     first = clips.value[0]
-    dash = _dash_column(lines, first)
-    insert_at = _block_end(lines, clips.value[-1], dash)
+    dash = _dash_column(plain, first)
+    insert_at = _block_end(plain, clips.value[-1], dash)
     inserts = [(insert_at, clips_yaml(result, source_name, dash, taken))]
     if source_line is not None:
         inserts.append(source_line)
@@ -192,8 +193,11 @@ def _scalar(node: Any, key: str) -> Any:
     return None
 
 
-def _source_for(footage: Path, campaign: Path, sources: Any) -> tuple[str, tuple[int, str] | None]:
-    """The name of the source that is ``footage``, or a new entry to insert for it."""
+def _source_for(
+    footage: Path, campaign: Path, sources: Any, lines: Sequence[str]
+) -> tuple[str, tuple[int, str] | None]:
+    """The name of the source that is ``footage``, or a new entry to insert for it (``lines``:
+    the campaign's text)."""
     import yaml
 
     want = footage.resolve()
@@ -210,8 +214,7 @@ def _source_for(footage: Path, campaign: Path, sources: Any) -> tuple[str, tuple
     indent = " " * key.start_mark.column
     last = sources.value[-1][1]
     at = last.end_mark.line + (1 if last.end_mark.column else 0)
-    at = _trim_trailing(campaign.read_text(encoding="utf-8").splitlines(), at,
-                        key.start_mark.column)
+    at = _trim_trailing(lines, at, key.start_mark.column)
     return name, (at, f"{indent}{name}: {_q(_relative(footage, campaign))}\n")
 
 
@@ -225,7 +228,7 @@ def _dash_column(lines: Sequence[str], item: Any) -> int:
 
 def _block_end(lines: Sequence[str], last_item: Any, dash: int) -> int:
     end = last_item.end_mark.line + (1 if last_item.end_mark.column else 0)
-    return _trim_trailing([ln.rstrip("\n") for ln in lines], end, dash)
+    return _trim_trailing(lines, end, dash)
 
 
 def _trim_trailing(lines: Sequence[str], end: int, indent: int) -> int:

@@ -96,7 +96,6 @@ class Scorer:
                     dead[i] = 1
         if not signals.has_audio:
             speech = [0] * n
-        self.speech_mask = speech
         self._speech = _prefix(speech)
         self._dead = _prefix(dead)
         loud_speech = [v if m else 0.0 for v, m in zip(signals.loudness, speech, strict=True)]

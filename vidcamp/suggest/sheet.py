@@ -83,8 +83,7 @@ def _row(ffmpeg: Any, exe: str, footage: Path, s: Suggestion, label: Path, font:
 def _label(s: Suggestion) -> str:
     from vidcamp.spec.timecode import format_timecode
 
-    parts = sorted(s.candidate.parts, key=lambda p: -p.points)[:3]
-    best = "\n".join(f"{p.name} {p.value:.2f}" for p in parts)
+    best = "\n".join(s.strongest())
     start, end = format_timecode(s.start)[:-2], format_timecode(s.end)[:-2]  # to the 1/10 s
     return (f"#{s.rank}  score {s.score:.1f}\n{start} - {end}"
             f"  ({s.end - s.start:.1f} s)\n{best}")

@@ -49,16 +49,14 @@ class Signals:
         return len(self.motion)
 
 
-def measure_signals(
-    info: MediaInfo, *, progress: ProgressFn | None = None, ffmpeg_exe: Path | None = None
-) -> Signals:
+def measure_signals(info: MediaInfo, *, progress: ProgressFn | None = None) -> Signals:
     """Decode ``info.path`` once and return its shot, motion, loudness and silence signals."""
     from vidcamp.media.ffmpeg import find_ffmpeg
     from vidcamp.render.runner import run_ffmpeg
 
     if info.video is None:
         raise MediaError(f"{info.path}: has no video stream")
-    exe = ffmpeg_exe or find_ffmpeg()
+    exe = find_ffmpeg()
     with tempfile.TemporaryDirectory(prefix="vidcamp-suggest-") as work:
         vfile, afile = Path(work) / "scene.txt", Path(work) / "loud.txt"
         # file names go into the graph; the temp folder is ours, so only plain characters

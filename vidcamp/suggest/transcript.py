@@ -104,5 +104,4 @@ def transcribe_footage(
         t += CHUNK
     result = transcribe_clip(path, pieces, language=language, model=model, on_segment=progress)
     # the pieces are contiguous from 0, so the clip timeline is the footage's
-    return words_from({"start": w.start, "end": w.end, "word": w.text}
-                      for w in result.transcript.words)
+    return words_from(result.transcript.words)

@@ -6,7 +6,7 @@ on it is the source of truth and is never overwritten unless asked (``transcribe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,26 +69,3 @@ def ensure_transcript(
         result.transcribed, result.cached, True,
     )
 
-
-def ensure_transcripts(
-    jobs: Sequence[ClipRender],
-    *,
-    only: Iterable[str] | None = None,
-    force: bool = False,
-    progress: Callable[[str, float, float], None] | None = None,
-) -> list[TranscriptResult]:
-    """``ensure_transcript`` for every selected clip that has auto captions."""
-    wanted = set(only) if only is not None else None
-    out = []
-    for job in jobs:
-        if not needs_transcript(job) or (wanted is not None and job.clip_id not in wanted):
-            continue
-
-        def report(seconds: float, job: ClipRender = job) -> None:
-            if progress is not None:
-                progress(job.clip_id, seconds, job.duration)
-
-        result = ensure_transcript(job, force=force, on_progress=report)
-        if result is not None:
-            out.append(result)
-    return out

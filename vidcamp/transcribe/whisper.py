@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError, SpecError, UsageError
+from vidcamp.files import write_atomic
 from vidcamp.jobs import Segment
 from vidcamp.transcribe import INSTALL_HINT, WHISPER_LANGUAGES
 from vidcamp.transcribe.align import snap_words
@@ -51,12 +52,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("vidcamp")) / "transcripts"
 
 
-def check_language(language: str, *, where: str = "captions.language") -> str | None:
+def check_language(language: str) -> str | None:
     """``auto`` → None (Whisper detects it); a known code → itself; else SpecError."""
     if language == "auto":
         return None
     if language not in WHISPER_LANGUAGES:
-        raise SpecError(f"{where}: Whisper knows no language {language!r} "
+        raise SpecError(f"captions.language: Whisper knows no language {language!r} "
                         "(use a code such as en, it, es, ar, ja, or auto)")
     return language
 
@@ -225,9 +226,6 @@ def _read_cache(entry: Path) -> tuple[list[Word], str | None] | None:
 
 
 def _write_cache(entry: Path, words: Sequence[Word], language: str | None) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     data = {"language": language,
             "words": [[w.text, w.start, w.end, round(w.probability, 3)] for w in words]}
-    temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    temp.replace(entry)
+    write_atomic(entry, json.dumps(data, ensure_ascii=False))

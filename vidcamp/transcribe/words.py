@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from vidcamp.errors import MediaError
+from vidcamp.files import write_atomic
+from vidcamp.spec.timecode import format_timecode
 from vidcamp.timeline import onto_cut
 
 WORDS_FORMAT = 1
@@ -76,16 +78,9 @@ def dump_words(transcript: Transcript, *, clip: str | None = None) -> str:
 
 def write_words(path: Path, transcript: Transcript, *, clip: str | None = None) -> None:
     """Write words.json and the SRT beside it, each through a temp name and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, dump_words(transcript, clip=clip))
-    _atomic_write(path.with_name(path.name.removesuffix(".words.json") + ".srt"),
-                  to_srt(transcript.words))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(path)
+    write_atomic(path, dump_words(transcript, clip=clip))
+    write_atomic(path.with_name(path.name.removesuffix(".words.json") + ".srt"),
+                 to_srt(transcript.words))
 
 
 def read_words(path: Path) -> Transcript:
@@ -190,11 +185,7 @@ def _element_lines(text: str, count: int) -> list[int]:
 
 
 def _srt_time(seconds: float) -> str:
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+    return format_timecode(max(0.0, seconds)).replace(".", ",")
 
 
 def to_srt(words: Sequence[Word], *, max_words: int = 7, pause: float = 0.6) -> str:
