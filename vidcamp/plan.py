@@ -432,22 +432,15 @@ def clip_words(clip: Clip, loaded: LoadedCampaign | None = None) -> tuple[jobs.W
 def _spoken_words(loaded: LoadedCampaign, clip: Clip) -> tuple[jobs.Word, ...] | None:
     """A word-timed clip's words from its transcript or word file; None when not made yet."""
     from vidcamp.render.word_captions import highlight_key
-    from vidcamp.transcribe.words import read_word_file, read_words, remap_words, words_path
+    from vidcamp.transcribe.words import timeline_words, words_path
 
     spec = clip.captions
     assert spec is not None
-    if spec.auto:
-        path = words_path(loaded.base_dir, clip.id)
-        if not path.is_file():
-            return None
-        words = list(read_words(path).words)
-    else:
-        assert spec.words is not None
-        path = loaded.resolve(spec.words)
-        if not path.is_file():
-            return None  # validate names the missing file
-        segments = [jobs.Segment(c.start, c.end) for c in clip.cut]
-        words = remap_words(read_word_file(path).words, segments)
+    path = words_path(loaded.base_dir, clip.id) if spec.auto else loaded.resolve(spec.words or "")
+    if not path.is_file():
+        return None  # not transcribed yet; validate names a missing word file
+    segments = [jobs.Segment(c.start, c.end) for c in clip.cut]
+    words, _ = timeline_words(path, transcript=spec.auto, segments=segments)
     marked = {highlight_key(h) for h in spec.highlight or ()}
     return tuple(
         jobs.Word(w.text, w.start, w.end, highlight_key(w.text) in marked) for w in words

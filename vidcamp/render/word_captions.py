@@ -151,26 +151,25 @@ def _compose(
 def clip_words(job: ClipRender) -> tuple[list[Word], tuple[str, ...]]:
     """A word-timed clip's words on its timeline: from its transcript (transcribed now if it
     is missing) or from its word file (moved through the cut)."""
-    from vidcamp.transcribe.words import read_word_file, read_words, remap_words, stale_cut
+    from vidcamp.transcribe.words import stale_cut, timeline_words
 
     captions = job.captions
     assert captions is not None
     notes: tuple[str, ...] = ()
-    if captions.transcript is not None:
-        if not captions.transcript.is_file():
-            from vidcamp.transcribe.campaign import ensure_transcript
+    if captions.transcript is not None and not captions.transcript.is_file():
+        from vidcamp.transcribe.campaign import ensure_transcript
 
-            result = ensure_transcript(job)
-            if result is not None:
-                notes += (result.summary(),)
-        transcript = read_words(captions.transcript)
-        words = list(transcript.words)
-        if stale_cut(transcript, job.segments):
-            notes += (f"{captions.transcript}: made for another cut of the clip; its word times "
-                      f"may be off (vidcamp transcribe --force --only {job.clip_id})",)
-    else:
-        assert captions.word_file is not None
-        words = remap_words(read_word_file(captions.word_file).words, job.segments)
+        result = ensure_transcript(job)
+        if result is not None:
+            notes += (result.summary(),)
+    path = captions.transcript or captions.word_file
+    assert path is not None
+    words, transcript = timeline_words(
+        path, transcript=captions.transcript is not None, segments=job.segments
+    )
+    if transcript is not None and stale_cut(transcript, job.segments):
+        notes += (f"{path}: made for another cut of the clip; its word times "
+                  f"may be off (vidcamp transcribe --force --only {job.clip_id})",)
     if not words:
         notes += (f"{job.clip_id}: no speech in the clip; its captions are empty",)
     return words, notes

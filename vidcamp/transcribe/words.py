@@ -293,3 +293,17 @@ def remap_words(words: Iterable[Word], segments: Sequence[Any]) -> list[Word]:
            for w, start, end in onto_cut(words, segments, MIN_WORD_SECONDS)]
     out.sort(key=lambda w: (w.start, w.end))
     return out
+
+
+def timeline_words(
+    path: Path, *, transcript: bool, segments: Sequence[Any]
+) -> tuple[list[Word], Transcript | None]:
+    """A word-timed clip's words on its timeline, and its transcript when it has one.
+
+    A transcript (``words.json``) is already in clip time; a word file from elsewhere is in
+    source time and is moved through the cut.
+    """
+    if transcript:
+        made = read_words(path)
+        return list(made.words), made
+    return remap_words(read_word_file(path).words, segments), None
